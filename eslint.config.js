@@ -1,0 +1,49 @@
+// Lint rules. Layering (DESIGN.md) is enforced here: only src/crypto imports crypto libraries,
+// only src/storage imports Kysely and database drivers, and http/cli reach the rest through services.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const cryptoLibs = ['node:crypto', 'crypto', '@noble/*', '@hpke/*', 'ciphersweet-js'];
+const dbLibs = ['kysely', 'kysely/*', 'better-sqlite3', 'pg'];
+const restrict = (groups, message) => ({ group: groups, message });
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly' } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/crypto/**', 'src/storage/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        restrict(cryptoLibs, 'Only src/crypto may import crypto libraries (DESIGN.md layering).'),
+        restrict(dbLibs, 'Only src/storage may import database libraries (DESIGN.md layering).'),
+      ] }],
+    },
+  },
+  {
+    files: ['src/crypto/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [restrict(dbLibs, 'crypto must not touch the database.')] }] },
+  },
+  {
+    files: ['src/storage/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [restrict(cryptoLibs, 'storage stores ciphertext; crypto lives in src/crypto.')] }] },
+  },
+  {
+    files: ['src/http/**/*.ts', 'src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      restrict(cryptoLibs, 'Only src/crypto may import crypto libraries.'),
+      restrict(dbLibs, 'Only src/storage may import database libraries.'),
+      restrict(['**/storage/**', '**/crypto/**'], 'http and cli call services only (DESIGN.md layering).'),
+    ] }] },
+  },
+);
