@@ -1,0 +1,10 @@
+/** The crypto layer's public surface. Nothing outside src/crypto imports node:crypto. */
+export * from './aead.ts';
+export * from './blind-index.ts';
+export * from './errors.ts';
+export * from './key-wrap.ts';
+export * from './mac.ts';
+export { pooledRandom, randomId } from './random.ts';
+export * from './root-keyring.ts';
+export * from './secret-key.ts';
+export * from './tokens.ts';

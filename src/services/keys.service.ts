@@ -1,0 +1,126 @@
+import { generateKey, rewrapKey, unwrapKey, wrapKey, RootKeyring, createRootKeyFile, importEncryptedRootKeys } from '../crypto/index.ts';
+import type { IndexKey, SystemKey, TokenKey, WrappedKeyKind } from '../crypto/index.ts';
+import type { Repositories, Store } from '../storage/store.ts';
+
+/**
+ * The column keys: random keys, each wrapped by the root key and stored in `wrapped_keys`, so a
+ * root key rotation rewraps them and every blind index and token stays valid.
+ */
+export interface KeySet {
+  readonly keyring: RootKeyring;
+  readonly documentIndex: IndexKey;
+  readonly phoneIndex: IndexKey;
+  readonly nameIndex: IndexKey;
+  readonly colocation: TokenKey;
+  readonly auditSubject: TokenKey;
+  readonly tokenRef: SystemKey;
+}
+
+const COLUMN_KEYS = {
+  documentIndex: ['bidx/document', 'index'],
+  phoneIndex: ['bidx/phone', 'index'],
+  nameIndex: ['bidx/name', 'index'],
+  colocation: ['token/colocation', 'token'],
+  auditSubject: ['token/audit-subject', 'token'],
+  tokenRef: ['system/token-ref', 'system'],
+} as const satisfies Record<string, readonly [string, WrappedKeyKind]>;
+
+/** Where the root key comes from: `EPIVAULT_ROOT_KEY` (the key file's JSON) wins over the file. */
+export function openKeyring(keyFile: string, env: NodeJS.ProcessEnv = process.env): RootKeyring {
+  const fromEnv = env.EPIVAULT_ROOT_KEY;
+  return fromEnv ? RootKeyring.fromText(fromEnv) : RootKeyring.fromFile(keyFile);
+}
+
+export function createKeyFile(keyFile: string): void {
+  createRootKeyFile(keyFile);
+}
+
+/** Loads the column keys, creating (and wrapping) any that do not exist yet. */
+export async function loadKeySet(store: Store, keyring: RootKeyring): Promise<KeySet> {
+  const now = new Date().toISOString();
+  const rows = new Map((await store.system.wrappedKeys()).map((r) => [r.name, r]));
+  const missing = Object.values(COLUMN_KEYS).filter(([name]) => !rows.has(name));
+  if (missing.length > 0) {
+    const root = keyring.current();
+    await store.transaction(async (repos) => {
+      for (const [name, kind] of missing) {
+        await repos.system.insertWrappedKey({ name, kind, root_version: root.version, wrapped: wrapKey(root, kind, name, generateKey(kind) as never), created_at: now });
+      }
+    });
+    for (const r of await store.system.wrappedKeys()) rows.set(r.name, r);
+  }
+  const get = <K extends WrappedKeyKind>(name: string, kind: K) => {
+    const row = rows.get(name);
+    if (!row || row.kind !== kind) throw new Error(`column key ${name} is missing`);
+    return unwrapKey(keyring.get(row.root_version), kind, name, row.wrapped);
+  };
+  return {
+    keyring,
+    documentIndex: get(...COLUMN_KEYS.documentIndex),
+    phoneIndex: get(...COLUMN_KEYS.phoneIndex),
+    nameIndex: get(...COLUMN_KEYS.nameIndex),
+    colocation: get(...COLUMN_KEYS.colocation),
+    auditSubject: get(...COLUMN_KEYS.auditSubject),
+    tokenRef: get(...COLUMN_KEYS.tokenRef),
+  };
+}
+
+export interface RotationProgress {
+  total: number;
+  done: number;
+}
+
+export interface RotationResult {
+  newVersion: number;
+  rewrapped: number;
+  retired: number[];
+  resumed: boolean;
+}
+
+/**
+ * Root key rotation: a new root version becomes current, then every wrapped key (column keys and
+ * subject data keys) is rewrapped under it in small transactions while the server keeps running
+ * (readers find the version of each wrapped key beside it and re-read the key file when they meet
+ * a new one). Finally the old versions are removed from the key file. Interrupted, it resumes:
+ * keys already under the current version are skipped and no new version is made.
+ */
+export async function rotateRootKey(store: Store, keyring: RootKeyring, onProgress: (p: RotationProgress) => void = () => {}, batch = 2000): Promise<RotationResult> {
+  const stale = async () => (await store.system.wrappedKeys()).filter((r) => r.root_version !== keyring.currentVersion).length +
+    (await store.subjects.countKeysNotUnder(keyring.currentVersion));
+  const resumed = keyring.versions.length > 1 && (await stale()) > 0;
+  const newVersion = resumed ? keyring.currentVersion : keyring.addVersion();
+  const target = keyring.current();
+  const total = await stale();
+  let done = 0;
+  onProgress({ total, done });
+
+  for (const row of await store.system.wrappedKeys()) {
+    if (row.root_version === target.version) continue;
+    const wrapped = rewrapKey(keyring.get(row.root_version), target, row.kind as WrappedKeyKind, row.name, row.wrapped);
+    await store.system.replaceWrappedKey(row.name, row.root_version, target.version, wrapped);
+    onProgress({ total, done: ++done });
+  }
+  for (;;) {
+    const rows = await store.subjects.keysNotUnder(target.version, batch);
+    if (rows.length === 0) break;
+    await store.transaction(async (repos: Repositories) => {
+      for (const r of rows) {
+        const wrapped = rewrapKey(keyring.get(r.root_version), target, 'subject', r.subject_id, r.wrapped);
+        await repos.subjects.replaceKey({ subject_id: r.subject_id, root_version: target.version, wrapped }, r.root_version);
+      }
+    });
+    done += rows.length;
+    onProgress({ total, done });
+  }
+  if ((await stale()) !== 0) throw new Error('rotation incomplete: some keys are still under an old root version; run it again');
+  const retired = keyring.retireOldVersions();
+  return { newVersion, rewrapped: done, retired, resumed };
+}
+
+export function exportRootKeys(keyring: RootKeyring, passphrase: string): string {
+  return keyring.exportEncrypted(passphrase);
+}
+
+export function importRootKeys(exported: string, passphrase: string, keyFile: string): number[] {
+  return importEncryptedRootKeys(exported, passphrase, keyFile);
+}

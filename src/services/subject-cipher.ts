@@ -1,0 +1,102 @@
+import { documentIndex, generateKey, nameIndex, open, openJson, phoneIndex, randomId, sealJson, subjectReference, unwrapKey, wrapKey } from '../crypto/index.ts';
+import type { Binding, DataKey, IndexKey, RootKey, TokenKey } from '../crypto/index.ts';
+import type { CaseDetails, CaseInput, Identity, PersonInput } from '../domain/model.ts';
+import { DEFAULT_RETENTION_DAYS } from '../domain/model.ts';
+import { normalizeDocumentNumber } from '../domain/documents.ts';
+import { normalizeName } from '../domain/name.ts';
+import { addDays } from '../domain/dates.ts';
+import type { CaseTable } from '../storage/schema.ts';
+import type { PersonRows } from '../storage/subject.repository.ts';
+import type { Insertable } from 'kysely';
+
+/**
+ * Turning a person into rows and back. Identity is sealed as one JSON document under the
+ * subject's data key (one AES-GCM call per person); the case's health details are another
+ * envelope. Bindings name the table, column and row, and the key id names the subject.
+ */
+export interface SealKeys {
+  readonly root: RootKey;
+  readonly documentIndex: IndexKey;
+  readonly phoneIndex: IndexKey;
+  readonly nameIndex: IndexKey;
+  readonly auditSubject: TokenKey;
+}
+
+export const dataKeyId = (subjectId: string) => `dek/${subjectId}`;
+
+export function bindingFor(subjectId: string, table: string, column: string, rowId: string): Binding {
+  return { keyId: dataKeyId(subjectId), table, column, rowId };
+}
+
+export interface SealedPerson {
+  person: PersonRows;
+  case: Insertable<CaseTable> | null;
+  /** Hex of every document blind index, for de-duplication. */
+  documentKeys: string[];
+  subjectRef: string;
+}
+
+/** Blind indexes of a person's documents. */
+export function documentIndexes(key: IndexKey, identity: Identity): Buffer[] {
+  return identity.documents.map((d) => documentIndex(key, d.type, normalizeDocumentNumber(d.type, d.number, d.country)));
+}
+
+/** Seals one person (and optionally their case) into rows, with a fresh subject id and data key. */
+export function sealPerson(keys: SealKeys, input: PersonInput, kase: CaseInput | null, now: string): SealedPerson {
+  const subjectId = randomId('s');
+  const dek = generateKey('subject');
+  const docs = documentIndexes(keys.documentIndex, input.identity);
+  const person: PersonRows = {
+    subject: {
+      id: subjectId,
+      jurisdiction_code: input.jurisdictionCode,
+      street_code: input.streetCode ?? null,
+      retention_until: input.retentionUntil ?? addDays(now.slice(0, 10), DEFAULT_RETENTION_DAYS),
+      created_at: now,
+    },
+    key: { subject_id: subjectId, root_version: keys.root.version, wrapped: wrapKey(keys.root, 'subject', subjectId, dek) },
+    identity: {
+      subject_id: subjectId,
+      sealed: sealJson(dek, input.identity, bindingFor(subjectId, 'identities', 'sealed', subjectId)),
+      name_bidx: nameIndex(keys.nameIndex, normalizeName(input.identity.name)),
+      phone_bidx: input.identity.phone ? phoneIndex(keys.phoneIndex, input.identity.phone) : null,
+      updated_at: now,
+    },
+    documents: docs.map((doc_bidx) => ({ doc_bidx, subject_id: subjectId })),
+  };
+  let caseRow: Insertable<CaseTable> | null = null;
+  if (kase) {
+    const caseId = randomId('c');
+    const details: CaseDetails = { onsetDate: kase.onsetDate, outcome: kase.outcome, source: kase.source };
+    caseRow = {
+      id: caseId,
+      subject_id: subjectId,
+      case_number: kase.caseNumber,
+      classification: kase.classification,
+      jurisdiction_code: input.jurisdictionCode,
+      report_date: kase.reportDate,
+      confirmation_date: kase.confirmationDate ?? null,
+      sealed: sealJson(dek, details, bindingFor(subjectId, 'cases', 'sealed', caseId)),
+      created_at: now,
+    };
+  }
+  return { person, case: caseRow, documentKeys: docs.map((d) => d.toString('hex')), subjectRef: subjectReference(keys.auditSubject, subjectId) };
+}
+
+/** Unwraps a subject's data key. */
+export function unwrapDataKey(root: RootKey, subjectId: string, wrapped: Uint8Array): DataKey {
+  return unwrapKey(root, 'subject', subjectId, wrapped);
+}
+
+export function openIdentity(dek: DataKey, subjectId: string, sealed: Uint8Array): Identity {
+  return openJson<Identity>(dek, sealed, bindingFor(subjectId, 'identities', 'sealed', subjectId));
+}
+
+export function openCaseDetails(dek: DataKey, subjectId: string, caseId: string, sealed: Uint8Array): CaseDetails {
+  return openJson<CaseDetails>(dek, sealed, bindingFor(subjectId, 'cases', 'sealed', caseId));
+}
+
+/** Opens any subject-scoped envelope as raw bytes (tests and tools). */
+export function openSubjectField(dek: DataKey, subjectId: string, table: string, column: string, rowId: string, sealed: Uint8Array): Buffer {
+  return open(dek, sealed, bindingFor(subjectId, table, column, rowId));
+}

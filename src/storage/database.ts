@@ -1,0 +1,72 @@
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Database } from './schema.ts';
+import type { DatabaseTarget, Engine } from './engine.ts';
+import { coreMigration } from './migrations/0001-core.ts';
+
+// PostgreSQL `bigint` (the audit sequence) and `count(*)` arrive as strings; they stay far below 2^53.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export type Db = Kysely<Database>;
+
+export interface OpenDatabase {
+  readonly db: Db;
+  readonly engine: Engine;
+  /** SQLite file path (for WAL checkpoints and size reports), or null. */
+  readonly file: string | null;
+  close(): Promise<void>;
+}
+
+function migrations(engine: Engine): Record<string, Migration> {
+  return { '0001-core': coreMigration(engine) };
+}
+
+/** Opens a database (SQLite in WAL mode, or a PostgreSQL pool) and applies pending migrations. */
+export async function openDatabase(target: DatabaseTarget, options: { migrate?: boolean } = {}): Promise<OpenDatabase> {
+  let db: Db;
+  if (target.engine === 'sqlite') {
+    const handle = new SQLite(target.location);
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma('busy_timeout = 10000');
+    handle.pragma('cache_size = -65536');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  } else {
+    const pool = new pg.Pool({
+      connectionString: target.location,
+      max: 4,
+      ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    if (target.schema) await sql`create schema if not exists ${sql.id(target.schema)}`.execute(db);
+  }
+  const open: OpenDatabase = {
+    db,
+    engine: target.engine,
+    file: target.engine === 'sqlite' ? target.location : null,
+    close: () => db.destroy(),
+  };
+  if (options.migrate !== false) {
+    try {
+      await migrate(open);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
+  }
+  return open;
+}
+
+/** Applies every pending migration; throws with the migration's name if one fails. */
+export async function migrate(open: OpenDatabase): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(open.engine) };
+  const { error, results } = await new Migrator({ db: open.db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,106 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The database as Kysely sees it. Columns named `sealed` and `wrapped` hold envelopes
+ * (docs/CRYPTO.md); `*_bidx` and `token` hold keyed MACs. Every other column is listed, with the
+ * reason it is in clear, in docs/THREAT-MODEL.md.
+ */
+export interface MetaTable { key: string; value: string }
+
+export interface WrappedKeyTable {
+  name: string;
+  kind: string;
+  root_version: number;
+  wrapped: Buffer;
+  created_at: string;
+}
+
+export interface SubjectTable {
+  id: string;
+  jurisdiction_code: string;
+  street_code: string | null;
+  retention_until: string;
+  created_at: string;
+}
+
+export interface SubjectKeyTable { subject_id: string; root_version: number; wrapped: Buffer }
+
+export interface IdentityTable {
+  subject_id: string;
+  sealed: Buffer;
+  name_bidx: Buffer;
+  phone_bidx: Buffer | null;
+  updated_at: string;
+}
+
+export interface IdentityDocumentTable { doc_bidx: Buffer; subject_id: string }
+
+export interface CaseTable {
+  id: string;
+  subject_id: string;
+  case_number: string;
+  classification: string;
+  jurisdiction_code: string;
+  report_date: string;
+  confirmation_date: string | null;
+  sealed: Buffer;
+  created_at: string;
+}
+
+export interface CaseAssignmentTable { case_id: string; staff_id: string; assigned_at: string }
+
+export interface ObservationTable { id: string; subject_id: string; case_id: string | null; sealed: Buffer; created_at: string }
+
+export interface ContactLinkTable { id: string; case_id: string; contact_subject_id: string; sealed: Buffer; created_at: string }
+
+export interface TravelRecordTable { id: string; subject_id: string; sealed: Buffer }
+
+export interface ColocationTokenTable { token: Buffer; ref: Buffer }
+
+export interface PlaceTable {
+  id: string;
+  name: string;
+  address: string;
+  district_code: string;
+  category: string;
+  lat: number;
+  lon: number;
+}
+
+export interface NoteTable { id: string; subject_id: string; case_id: string | null; author: string; sealed: Buffer; created_at: string }
+
+export interface AuditEventTable {
+  seq: Generated<number>;
+  at: string;
+  actor: string;
+  actor_role: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  subject_ref: string | null;
+  purpose: string;
+  reason: string | null;
+  outcome: string;
+  request_id: string | null;
+}
+
+export interface JobProgressTable { job: string; cursor: string; updated_at: string }
+
+export interface Database {
+  meta: MetaTable;
+  wrapped_keys: WrappedKeyTable;
+  subjects: SubjectTable;
+  subject_keys: SubjectKeyTable;
+  identities: IdentityTable;
+  identity_documents: IdentityDocumentTable;
+  cases: CaseTable;
+  case_assignments: CaseAssignmentTable;
+  observations: ObservationTable;
+  contact_links: ContactLinkTable;
+  travel_records: TravelRecordTable;
+  colocation_tokens: ColocationTokenTable;
+  places: PlaceTable;
+  notes: NoteTable;
+  audit_events: AuditEventTable;
+  job_progress: JobProgressTable;
+}

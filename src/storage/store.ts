@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import type { Db, OpenDatabase } from './database.ts';
+import { AuditRepository } from './audit.repository.ts';
+import { CaseRepository } from './case.repository.ts';
+import { SubjectRepository } from './subject.repository.ts';
+import { SystemRepository } from './system.repository.ts';
+import { TravelRepository } from './travel.repository.ts';
+
+/** The repositories over one connection or one transaction. */
+export class Repositories {
+  readonly subjects: SubjectRepository;
+  readonly cases: CaseRepository;
+  readonly travel: TravelRepository;
+  readonly audit: AuditRepository;
+  readonly system: SystemRepository;
+
+  constructor(db: Db | Transaction<Database>) {
+    this.subjects = new SubjectRepository(db);
+    this.cases = new CaseRepository(db);
+    this.travel = new TravelRepository(db);
+    this.audit = new AuditRepository(db);
+    this.system = new SystemRepository(db);
+  }
+}
+
+/** The only way services reach the database: repositories, and transactions over them. */
+export class Store extends Repositories {
+  constructor(private readonly open: OpenDatabase) {
+    super(open.db);
+  }
+
+  get engine() {
+    return this.open.engine;
+  }
+
+  get file() {
+    return this.open.file;
+  }
+
+  /** Runs `fn` in one transaction: everything it writes, including audit events, commits together or not at all. */
+  async transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.open.db.transaction().execute((trx) => fn(new Repositories(trx)));
+  }
+
+  /** Moves the SQLite WAL into the main file (before a size report or backup). */
+  async checkpoint(): Promise<void> {
+    if (this.open.engine === 'sqlite') {
+      await sql`pragma wal_checkpoint(truncate)`.execute(this.open.db);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.open.close();
+  }
+}
+
+export { openDatabase } from './database.ts';
+export { parseDatabaseUrl, describeDatabase } from './engine.ts';
+export type { Engine, DatabaseTarget } from './engine.ts';
