@@ -71,7 +71,7 @@ export function sealPerson(keys: SealKeys, input: PersonInput, kase: CaseInput |
     caseRow = {
       id: caseId,
       subject_id: subjectId,
-      case_number: kase.caseNumber,
+      case_number: kase.caseNumber || `${input.jurisdictionCode}-${kase.reportDate.replaceAll('-', '')}-${caseId.slice(1, 11)}`,
       classification: kase.classification,
       jurisdiction_code: input.jurisdictionCode,
       report_date: kase.reportDate,

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Transaction } from 'kysely';
 import type { AuditEventTable, Database } from './schema.ts';
 import type { Db } from './database.ts';
+import { insertMany } from './insert-many.ts';
 
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
@@ -12,6 +13,11 @@ export class AuditRepository {
   async append(event: NewAuditEvent): Promise<number> {
     const r = await this.db.insertInto('audit_events').values(event).returning('seq').executeTakeFirstOrThrow();
     return Number(r.seq);
+  }
+
+  /** Appends events in order (bulk jobs: one event per record created). */
+  async appendMany(events: readonly NewAuditEvent[]): Promise<void> {
+    await insertMany(this.db, 'audit_events', events);
   }
 
   async list(afterSeq: number, limit: number): Promise<AuditEventRow[]> {

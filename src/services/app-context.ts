@@ -1,0 +1,50 @@
+import { userInfo } from 'node:os';
+import type { Config } from '../config/config.ts';
+import { openDatabase, parseDatabaseUrl, Store } from '../storage/store.ts';
+import type { DatabaseTarget } from '../storage/store.ts';
+import type { Actor } from './audit.service.ts';
+import { loadKeySet, openKeyring } from './keys.service.ts';
+import type { KeySet } from './keys.service.ts';
+import { createLogger } from './logger.ts';
+import type { Logger } from './logger.ts';
+
+/** What every service call needs: the store, the unwrapped column keys, who is acting, a logger. */
+export interface AppContext {
+  readonly store: Store;
+  readonly keys: KeySet;
+  readonly actor: Actor;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+/** The command line acts as `system:cli:<operating-system user>`. */
+export function cliActor(): Actor {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep "unknown"
+  }
+  return { id: `system:cli:${user}`, role: 'system' };
+}
+
+export interface OpenOptions {
+  readonly actor?: Actor;
+  readonly logger?: Logger;
+  readonly target?: DatabaseTarget;
+}
+
+/** Opens the database (migrating it), the root keyring and the column keys. */
+export async function openApp(config: Config, options: OpenOptions = {}): Promise<AppContext> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const keyring = openKeyring(config.keyFile);
+  const target = options.target ?? parseDatabaseUrl(config.databaseUrl);
+  const store = new Store(await openDatabase(target));
+  try {
+    const keys = await loadKeySet(store, keyring);
+    return { store, keys, actor: options.actor ?? cliActor(), logger, close: () => store.close() };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
