@@ -3,9 +3,14 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const cryptoLibs = ['node:crypto', 'crypto', '@noble/*', '@hpke/*', 'ciphersweet-js'];
-const dbLibs = ['kysely', 'kysely/*', 'better-sqlite3', 'pg'];
-const restrict = (groups, message) => ({ group: groups, message });
+const cryptoLibs = { paths: ['node:crypto', 'crypto', 'ciphersweet-js'], patterns: ['@noble/*', '@hpke/*'] };
+const dbLibs = { paths: ['kysely', 'better-sqlite3', 'pg'], patterns: ['kysely/*'] };
+const layer = (path) => ({ paths: [], patterns: [path] });
+// One no-restricted-imports rule from several groups, each with its message.
+const restrict = (...groups) => ['error', {
+  paths: groups.flatMap(([g, message]) => g.paths.map((name) => ({ name, message }))),
+  patterns: groups.flatMap(([g, message]) => (g.patterns.length ? [{ group: g.patterns, message }] : [])),
+}];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', 'test-artifacts/**'] },
@@ -24,26 +29,27 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/crypto/**', 'src/storage/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        restrict(cryptoLibs, 'Only src/crypto may import crypto libraries (DESIGN.md layering).'),
-        restrict(dbLibs, 'Only src/storage may import database libraries (DESIGN.md layering).'),
-      ] }],
+      'no-restricted-imports': restrict(
+        [cryptoLibs, 'Only src/crypto may import crypto libraries (DESIGN.md layering).'],
+        [dbLibs, 'Only src/storage may import database libraries (DESIGN.md layering).'],
+      ),
     },
   },
   {
     files: ['src/crypto/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [restrict(dbLibs, 'crypto must not touch the database.')] }] },
+    rules: { 'no-restricted-imports': restrict([dbLibs, 'crypto must not touch the database.']) },
   },
   {
     files: ['src/storage/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [restrict(cryptoLibs, 'storage stores ciphertext; crypto lives in src/crypto.')] }] },
+    rules: { 'no-restricted-imports': restrict([cryptoLibs, 'storage stores ciphertext; crypto lives in src/crypto.']) },
   },
   {
     files: ['src/http/**/*.ts', 'src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [
-      restrict(cryptoLibs, 'Only src/crypto may import crypto libraries.'),
-      restrict(dbLibs, 'Only src/storage may import database libraries.'),
-      restrict(['**/storage/**', '**/crypto/**'], 'http and cli call services only (DESIGN.md layering).'),
-    ] }] },
+    rules: { 'no-restricted-imports': restrict(
+      [cryptoLibs, 'Only src/crypto may import crypto libraries.'],
+      [dbLibs, 'Only src/storage may import database libraries.'],
+      [layer('**/storage/**'), 'http and cli call services only (DESIGN.md layering).'],
+      [layer('**/crypto/**'), 'http and cli call services only (DESIGN.md layering).'],
+    ) },
   },
 );

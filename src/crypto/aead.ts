@@ -12,6 +12,7 @@ export const ENVELOPE_VERSION = 0x01;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const AAD_LABEL = Buffer.from('epivault/aead/v1', 'utf8');
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** Where a ciphertext belongs. Every part is authenticated. */
 export interface Binding {
@@ -23,7 +24,10 @@ export interface Binding {
 
 /** Length-prefixed so that no two bindings serialize alike ("a|bc" vs "ab|c"). */
 export function bindingBytes(b: Binding): Buffer {
-  const parts = [b.keyId, b.table, b.column, b.rowId].map((s) => Buffer.from(s, 'utf8'));
+  const strings = [b.keyId, b.table, b.column, b.rowId];
+  // A lone surrogate would be encoded as U+FFFD, so two different parts would serialize alike.
+  if (strings.some((s) => LONE_SURROGATE.test(s))) throw new TypeError('binding part is not well-formed Unicode');
+  const parts = strings.map((s) => Buffer.from(s, 'utf8'));
   const out = Buffer.allocUnsafe(AAD_LABEL.length + 1 + parts.reduce((n, p) => n + 2 + p.length, 0));
   let o = AAD_LABEL.copy(out, 0);
   out[o++] = ENVELOPE_VERSION;
@@ -37,6 +41,8 @@ export function bindingBytes(b: Binding): Buffer {
 
 /** Raw AES-256-GCM encryption; returns ciphertext || tag. */
 export function aesGcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Buffer {
+  // Only 96-bit nonces: aesGcmDecrypt refuses any other length, and GHASH-derived IVs are weaker.
+  if (nonce.length !== NONCE_BYTES) throw new RangeError(`AES-GCM nonce must be ${NONCE_BYTES} bytes`);
   const c = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   c.setAAD(aad);
   const a = c.update(plaintext);

@@ -1,7 +1,8 @@
 import { open, seal } from './aead.ts';
 import { hkdfSha256 } from './mac.ts';
 import { randomKeyBytes } from './random.ts';
-import { DataKey, IndexKey, RootKey, SystemKey, TokenKey } from './secret-key.ts';
+import type { RootKey} from './secret-key.ts';
+import { DataKey, IndexKey, SystemKey, TokenKey } from './secret-key.ts';
 
 /**
  * Key wrapping (docs/CRYPTO.md): the key-encryption key is HKDF-SHA256 of a root key version

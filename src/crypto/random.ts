@@ -1,4 +1,4 @@
-import { randomBytes, randomFillSync } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt } from 'node:crypto';
 
 /**
  * Nonces and random ids drawn from a pooled CSPRNG buffer: one `randomFillSync` call per 64 KiB
@@ -44,4 +44,15 @@ export function randomId(prefix = ''): string {
 /** A fresh random key's bytes (not pooled: keys are rare and long-lived). */
 export function randomKeyBytes(): Buffer {
   return randomBytes(32);
+}
+
+/** Fisher–Yates shuffle in place with CSPRNG indexes (token rows are written in an order that links nothing). */
+export function shuffleSecure<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    const t = items[i]!;
+    items[i] = items[j]!;
+    items[j] = t;
+  }
+  return items;
 }

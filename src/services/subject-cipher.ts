@@ -1,13 +1,12 @@
-import { documentIndex, generateKey, nameIndex, open, openJson, phoneIndex, randomId, sealJson, subjectReference, unwrapKey, wrapKey } from '../crypto/index.ts';
-import type { Binding, DataKey, IndexKey, RootKey, TokenKey } from '../crypto/index.ts';
-import type { CaseDetails, CaseInput, Identity, PersonInput } from '../domain/model.ts';
+import { colocationToken, DEFAULT_SLOT_MS, documentIndex, generateKey, nameIndex, open, openJson, phoneIndex, randomId, seal, sealJson, slotsCovering, subjectReference, unwrapKey, wrapKey } from '../crypto/index.ts';
+import type { Binding, DataKey, IndexKey, RootKey, SystemKey, TokenKey } from '../crypto/index.ts';
+import type { CaseDetails, CaseInput, Identity, PersonInput, TravelRecord } from '../domain/model.ts';
 import { DEFAULT_RETENTION_DAYS } from '../domain/model.ts';
 import { normalizeDocumentNumber } from '../domain/documents.ts';
 import { normalizeName } from '../domain/name.ts';
 import { addDays } from '../domain/dates.ts';
-import type { CaseTable } from '../storage/schema.ts';
+import type { NewCase, NewToken, NewTravelRecord } from '../storage/schema.ts';
 import type { PersonRows } from '../storage/subject.repository.ts';
-import type { Insertable } from 'kysely';
 
 /**
  * Turning a person into rows and back. Identity is sealed as one JSON document under the
@@ -30,7 +29,7 @@ export function bindingFor(subjectId: string, table: string, column: string, row
 
 export interface SealedPerson {
   person: PersonRows;
-  case: Insertable<CaseTable> | null;
+  case: NewCase | null;
   /** Hex of every document blind index, for de-duplication. */
   documentKeys: string[];
   subjectRef: string;
@@ -42,9 +41,8 @@ export function documentIndexes(key: IndexKey, identity: Identity): Buffer[] {
 }
 
 /** Seals one person (and optionally their case) into rows, with a fresh subject id and data key. */
-export function sealPerson(keys: SealKeys, input: PersonInput, kase: CaseInput | null, now: string): SealedPerson {
-  const subjectId = randomId('s');
-  const dek = generateKey('subject');
+export function sealPerson(keys: SealKeys, input: PersonInput, kase: CaseInput | null, now: string, subjectKey = newSubjectKey(keys.root)): SealedPerson {
+  const { subjectId, dek } = subjectKey;
   const docs = documentIndexes(keys.documentIndex, input.identity);
   const person: PersonRows = {
     subject: {
@@ -54,7 +52,7 @@ export function sealPerson(keys: SealKeys, input: PersonInput, kase: CaseInput |
       retention_until: input.retentionUntil ?? addDays(now.slice(0, 10), DEFAULT_RETENTION_DAYS),
       created_at: now,
     },
-    key: { subject_id: subjectId, root_version: keys.root.version, wrapped: wrapKey(keys.root, 'subject', subjectId, dek) },
+    key: { subject_id: subjectId, root_version: keys.root.version, wrapped: subjectKey.wrapped },
     identity: {
       subject_id: subjectId,
       sealed: sealJson(dek, input.identity, bindingFor(subjectId, 'identities', 'sealed', subjectId)),
@@ -64,7 +62,7 @@ export function sealPerson(keys: SealKeys, input: PersonInput, kase: CaseInput |
     },
     documents: docs.map((doc_bidx) => ({ doc_bidx, subject_id: subjectId })),
   };
-  let caseRow: Insertable<CaseTable> | null = null;
+  let caseRow: NewCase | null = null;
   if (kase) {
     const caseId = randomId('c');
     const details: CaseDetails = { onsetDate: kase.onsetDate, outcome: kase.outcome, source: kase.source };
@@ -99,4 +97,58 @@ export function openCaseDetails(dek: DataKey, subjectId: string, caseId: string,
 /** Opens any subject-scoped envelope as raw bytes (tests and tools). */
 export function openSubjectField(dek: DataKey, subjectId: string, table: string, column: string, rowId: string, sealed: Uint8Array): Buffer {
   return open(dek, sealed, bindingFor(subjectId, table, column, rowId));
+}
+
+/** Keys needed to seal travel: the subject's data key, the token key and the token-ref key. */
+export interface TravelKeys {
+  readonly colocation: TokenKey;
+  readonly tokenRef: SystemKey;
+}
+
+export interface SealedTravel {
+  record: NewTravelRecord;
+  tokens: NewToken[];
+}
+
+/**
+ * Seals a travel record under the subject's data key and, for a venue visit, computes one
+ * co-location token per slot it covers. A token row holds the token and the travel record's id
+ * sealed under the system token-ref key (bound to that token): no subject id, place or time in clear.
+ */
+export function sealTravel(keys: TravelKeys, dek: DataKey, subjectId: string, travel: TravelRecord, slotMs = DEFAULT_SLOT_MS): SealedTravel {
+  const id = randomId('t');
+  const record = { id, subject_id: subjectId, sealed: sealJson(dek, travel, bindingFor(subjectId, 'travel_records', 'sealed', id)) };
+  if (travel.mode !== 'venue_visit' || !travel.placeId) return { record, tokens: [] };
+  const tokens = slotsCovering(travel.arrival, travel.departure, slotMs).map((slot) => {
+    const token = colocationToken(keys.colocation, travel.placeId!, slot, slotMs);
+    return { token, ref: seal(keys.tokenRef, Buffer.from(id, 'utf8'), tokenRefBinding(token)) };
+  });
+  return { record, tokens };
+}
+
+export const tokenRefBinding = (token: Uint8Array): Binding => ({ keyId: 'system/token-ref', table: 'colocation_tokens', column: 'ref', rowId: Buffer.from(token).toString('hex') });
+
+/** The travel record id behind a token row. */
+export function openTokenRef(key: SystemKey, token: Uint8Array, ref: Uint8Array): string {
+  return open(key, ref, tokenRefBinding(token)).toString('utf8');
+}
+
+export function openTravel(dek: DataKey, subjectId: string, id: string, sealed: Uint8Array): TravelRecord {
+  return openJson<TravelRecord>(dek, sealed, bindingFor(subjectId, 'travel_records', 'sealed', id));
+}
+
+/** Seals a subject-scoped JSON document (observations, contact links, notes) under the subject's data key. */
+export function sealSubjectJson(dek: DataKey, subjectId: string, table: string, rowId: string, value: unknown): Buffer {
+  return sealJson(dek, value, bindingFor(subjectId, table, 'sealed', rowId));
+}
+
+export function openSubjectJson<T>(dek: DataKey, subjectId: string, table: string, rowId: string, sealed: Uint8Array): T {
+  return openJson<T>(dek, sealed, bindingFor(subjectId, table, 'sealed', rowId));
+}
+
+/** A fresh subject id and data key, wrapped under the current root (for callers that seal more than identity). */
+export function newSubjectKey(root: RootKey): { subjectId: string; dek: DataKey; wrapped: Buffer } {
+  const subjectId = randomId('s');
+  const dek = generateKey('subject');
+  return { subjectId, dek, wrapped: wrapKey(root, 'subject', subjectId, dek) };
 }

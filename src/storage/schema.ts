@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Insertable } from 'kysely';
 
 /**
  * The database as Kysely sees it. Columns named `sealed` and `wrapped` hold envelopes
@@ -104,3 +104,12 @@ export interface Database {
   audit_events: AuditEventTable;
   job_progress: JobProgressTable;
 }
+
+/** Row shapes for inserts, so that services never import Kysely themselves. */
+export type NewCase = Insertable<CaseTable>;
+export type NewTravelRecord = Insertable<TravelRecordTable>;
+export type NewToken = Insertable<ColocationTokenTable>;
+export type NewContactLink = Insertable<ContactLinkTable>;
+export type NewObservation = Insertable<ObservationTable>;
+export type NewNote = Insertable<NoteTable>;
+export type NewPlace = Insertable<PlaceTable>;

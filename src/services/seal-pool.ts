@@ -1,0 +1,85 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { materialOf, sealTasks } from './seal-tasks.ts';
+import type { SealTaskInput, SealTaskName, SealTaskOutput, WorkerKeys } from './seal-tasks.ts';
+
+/** Buffers cross a thread as Uint8Array; turn them back into Buffers (no copy) for the drivers. */
+function revive(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
+    return value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = revive(o[k]);
+  }
+  return value;
+}
+
+interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void }
+
+/**
+ * Runs seal tasks on worker threads so that encryption overlaps the database writes of the main
+ * thread. With `size` 0 tasks run inline (same results, no overlap). Results come back per call;
+ * callers keep a few batches in flight and consume them in order.
+ */
+export class SealPool {
+  readonly #workers: Worker[] = [];
+  readonly #pending = new Map<number, Pending>();
+  #next = 0;
+  #rr = 0;
+
+  constructor(private readonly keys: WorkerKeys, size = SealPool.defaultSize()) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL('./seal-worker.ts', import.meta.url), { workerData: materialOf(keys), execArgv: ['--import', 'tsx'] });
+      w.on('message', (msg: { id: number; output?: unknown; error?: string }) => {
+        const p = this.#pending.get(msg.id);
+        if (!p) return;
+        this.#pending.delete(msg.id);
+        if (msg.error !== undefined) p.reject(new Error(`sealing worker: ${msg.error}`));
+        else p.resolve(revive(msg.output));
+      });
+      w.on('error', (e) => this.failAll(e));
+      w.unref();
+      this.#workers.push(w);
+    }
+  }
+
+  /** One worker beside the main thread on small machines; EPIVAULT_SEAL_WORKERS overrides (0 = inline). */
+  static defaultSize(): number {
+    const env = process.env.EPIVAULT_SEAL_WORKERS;
+    if (env !== undefined && /^\d+$/.test(env)) return Number(env);
+    return Math.max(1, Math.min(4, availableParallelism() - 1));
+  }
+
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  run<T extends SealTaskName>(task: T, input: SealTaskInput<T>): Promise<SealTaskOutput<T>> {
+    if (this.#workers.length === 0) {
+      try {
+        return Promise.resolve(sealTasks[task](this.keys, input as never) as SealTaskOutput<T>);
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    }
+    const id = this.#next++;
+    const worker = this.#workers[this.#rr++ % this.#workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, task, input });
+    });
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.#pending.values()) p.reject(e);
+    this.#pending.clear();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+    this.#workers.length = 0;
+  }
+}
