@@ -1,0 +1,82 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { engines, freshDatabase } from '../../test/support/engines.ts';
+import type { TestDatabase } from '../../test/support/engines.ts';
+import { rawSql } from '../../test/support/raw-sql.ts';
+import type { RawSql } from '../../test/support/raw-sql.ts';
+import { openDatabase, Store } from './store.ts';
+import { describeDatabase, parseDatabaseUrl } from './engine.ts';
+
+const INJECTIONS = ["'; drop table subjects; --", "\" or 1=1 --", "x'); delete from audit_events; --", "\\'; select pg_sleep(1); --", '\u0000nul', '名字\'"`'];
+
+describe('database URLs', () => {
+  it('parses SQLite paths and PostgreSQL URLs, and never prints a password', () => {
+    assert.deepEqual(parseDatabaseUrl('data/x.db'), { engine: 'sqlite', location: 'data/x.db' });
+    assert.deepEqual(parseDatabaseUrl('sqlite:/tmp/a.db'), { engine: 'sqlite', location: '/tmp/a.db' });
+    const pgt = parseDatabaseUrl('postgres://u:secret@h:5432/db?schema=abc');
+    assert.equal(pgt.engine, 'postgres');
+    assert.equal(pgt.schema, 'abc');
+    assert.ok(!describeDatabase(pgt).includes('secret'));
+    assert.throws(() => parseDatabaseUrl('mysql://x'), /unsupported scheme/);
+    assert.throws(() => parseDatabaseUrl('postgres://h/db?schema=Bad;drop'), /schema must be/);
+  });
+});
+
+for (const { engine, skip } of await engines()) {
+  describe(`storage on ${engine}`, { skip }, () => {
+    let t: TestDatabase;
+    let store: Store;
+    let raw: RawSql;
+    before(async () => {
+      t = await freshDatabase(engine);
+      store = new Store(await openDatabase(t.target));
+      raw = await rawSql(t);
+    });
+    after(async () => {
+      await raw?.close();
+      await store?.close();
+      await t?.cleanup();
+    });
+
+    it('migrates idempotently (a second open applies nothing and keeps data)', async () => {
+      await store.system.setMeta('probe', 'kept');
+      const again = new Store(await openDatabase(t.target));
+      assert.equal(await again.system.getMeta('probe'), 'kept');
+      await again.close();
+    });
+
+    it('keeps the audit table append-only in the database itself', async () => {
+      await store.audit.append({ at: '2026-11-29T00:00:00Z', actor: 'a', actor_role: 'system', action: 'x', resource_type: 'r', purpose: 'p', outcome: 'success' });
+      await assert.rejects(raw.exec(`update audit_events set actor = 'mallory'`), /append-only/);
+      await assert.rejects(raw.exec(`delete from audit_events`), /append-only/);
+      if (engine === 'postgres') await assert.rejects(raw.exec(`truncate audit_events`), /append-only/);
+      const rows = await raw.query<{ actor: string }>(`select actor from audit_events`);
+      assert.deepEqual(rows.map((r) => r.actor), ['a']);
+    });
+
+    it('stores injection strings literally (parameters, never concatenation)', async () => {
+      for (const [i, s] of INJECTIONS.entries()) {
+        const value = s.replace('\u0000', '');
+        await store.system.setMeta(`inj${i}`, value);
+        assert.equal(await store.system.getMeta(`inj${i}`), value);
+        assert.equal(await store.system.getMeta(value), undefined);
+      }
+      assert.equal(await store.system.count('subjects'), 0);
+      assert.equal((await raw.query(`select * from subjects`)).length, 0);
+    });
+
+    it('rolls a failed transaction back completely', async () => {
+      const before = await store.audit.count();
+      await assert.rejects(store.transaction(async (repos) => {
+        await repos.audit.append({ at: 'now', actor: 'a', actor_role: 'system', action: 'y', resource_type: 'r', purpose: 'p', outcome: 'success' });
+        throw new Error('boom');
+      }), /boom/);
+      assert.equal(await store.audit.count(), before);
+    });
+
+    it('refuses a case classification outside the model', async () => {
+      await assert.rejects(raw.exec(`insert into subjects (id, jurisdiction_code, retention_until, created_at) values ('s1','110105','2030-01-01','now');
+        insert into cases (id, subject_id, case_number, classification, jurisdiction_code, report_date, sealed, created_at) values ('c1','s1','N1','cured','110105','2026-01-01', ${engine === 'postgres' ? "'\\x00'::bytea" : "x'00'"}, 'now')`));
+    });
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * Direct SQL against a test database, bypassing the application: the tests play an attacker or
+ * a fault (editing rows, dropping tables, blocking inserts) with it.
+ */
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import type { TestDatabase } from './engines.ts';
+
+export interface RawSql {
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export async function rawSql(t: TestDatabase): Promise<RawSql> {
+  if (t.engine === 'sqlite') {
+    const db = new SQLite(t.target.location);
+    db.pragma('busy_timeout = 10000');
+    return {
+      exec: async (s) => { db.exec(s); },
+      query: async <T>(s: string) => db.prepare(s).all() as T[],
+      close: async () => { db.close(); },
+    };
+  }
+  const client = new pg.Client({ connectionString: t.target.location, options: `-c search_path=${t.target.schema}` });
+  await client.connect();
+  return {
+    exec: async (s) => { await client.query(s); },
+    query: async <T>(s: string) => (await client.query(s)).rows as T[],
+    close: async () => { await client.end(); },
+  };
+}
