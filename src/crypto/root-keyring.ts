@@ -49,6 +49,16 @@ function writeFileAtomic(path: string, text: string, exclusive: boolean): void {
   if (!exclusive) renameSync(target, path);
 }
 
+/**
+ * What identifies one version of the key file. The modification time alone is too coarse (two
+ * writes within one clock tick share it); every write replaces the file (new inode) and changes
+ * its size, so together they tell a rewritten file apart.
+ */
+function fileStamp(path: string): string {
+  const s = statSync(path);
+  return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+}
+
 function serialize(file: KeyFile): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
@@ -62,11 +72,11 @@ export function createRootKeyFile(path: string): void {
 /** Holds the root key versions; re-reads its file when asked for a version it does not know (rotation by another process). */
 export class RootKeyring {
   #file: KeyFile;
-  #mtimeMs = 0;
+  #stamp = '';
 
   private constructor(file: KeyFile, private readonly path: string | null) {
     this.#file = file;
-    if (path) this.#mtimeMs = statSync(path).mtimeMs;
+    if (path) this.#stamp = fileStamp(path);
   }
 
   /** Loads from a key file (which must not be readable by group or others). */
@@ -92,8 +102,7 @@ export class RootKeyring {
   /** The version that wraps new keys; re-reads the file if another process (a rotation) changed it. */
   current(): RootKey {
     if (this.path) {
-      const mtimeMs = statSync(this.path).mtimeMs;
-      if (mtimeMs !== this.#mtimeMs) this.reload();
+      if (fileStamp(this.path) !== this.#stamp) this.reload();
     }
     return this.get(this.#file.current);
   }
@@ -111,13 +120,14 @@ export class RootKeyring {
   /** Re-reads the key file (after another process rotated it). */
   reload(): void {
     if (!this.path) return;
-    this.#mtimeMs = statSync(this.path).mtimeMs;
+    this.#stamp = fileStamp(this.path);
     this.#file = parseKeyFile(readFileSync(this.path, 'utf8'));
   }
 
   /** Adds a new version and makes it current; the file is replaced atomically. */
   addVersion(): number {
     const path = this.requirePath();
+    this.reload(); // another keyring (process) may have changed the file: never write back a stale view
     const version = Math.max(...this.versions) + 1;
     const next: KeyFile = { ...this.#file, current: version, keys: [...this.#file.keys, { version, created: new Date().toISOString(), key: randomKeyBytes().toString('base64') }] };
     writeFileAtomic(path, serialize(next), false);
@@ -128,6 +138,7 @@ export class RootKeyring {
   /** Drops every version other than the current one (after every wrapped key has moved to it). */
   retireOldVersions(): number[] {
     const path = this.requirePath();
+    this.reload();
     const retired = this.versions.filter((v) => v !== this.#file.current);
     const next: KeyFile = { ...this.#file, keys: this.#file.keys.filter((k) => k.version === this.#file.current) };
     writeFileAtomic(path, serialize(next), false);

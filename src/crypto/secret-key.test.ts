@@ -33,6 +33,13 @@ function encodings(b: Buffer): string[] {
   ];
 }
 
+/** Whether the first bytes of the key appear, in order, as decimal numbers (`Uint8Array(32) [ 165, 128, ...`). */
+function showsDecimalBytes(text: string, b: Buffer): boolean {
+  const nums = (text.match(/\d+/g) ?? []).map(Number);
+  const head = Array.from(b.subarray(0, 6));
+  return nums.some((_, i) => head.every((v, j) => nums[i + j] === v));
+}
+
 /** Everything the key could be printed through, with one line each. */
 function renderings(k: AnyKey): [string, string][] {
   const captured: string[] = [];
@@ -75,7 +82,10 @@ describe('secret keys never print their bytes', () => {
       for (const [how, text] of renderings(k)) {
         assert.match(text, /\[REDACTED\]/, `${how} does not say [REDACTED]: ${text}`);
         for (const leak of leaks) assert.ok(!text.includes(leak), `${how} shows the key bytes (${leak}): ${text}`);
+        assert.ok(!showsDecimalBytes(text, BYTES), `${how} shows the key bytes as numbers: ${text}`);
       }
+      assert.ok(showsDecimalBytes(util.inspect(new Uint8Array(BYTES)), BYTES), 'the decimal leak detector works');
+      assert.ok(leaks.some((leak) => util.inspect(BYTES).includes(leak)), 'the hex leak detector works');
       assert.equal(JSON.stringify({ k }), '{"k":"[REDACTED]"}');
       assert.equal(String(k), '[REDACTED]');
       assert.equal(util.inspect(k), `${name} [REDACTED]`);

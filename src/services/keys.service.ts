@@ -81,39 +81,56 @@ export interface RotationResult {
  * Root key rotation: a new root version becomes current, then every wrapped key (column keys and
  * subject data keys) is rewrapped under it in small transactions while the server keeps running
  * (readers find the version of each wrapped key beside it and re-read the key file when they meet
- * a new one). Finally the old versions are removed from the key file. Interrupted, it resumes:
- * keys already under the current version are skipped and no new version is made.
+ * a new one). Finally the old versions are removed from the key file. A writer that picked the
+ * old version just before the switch may commit a key after the last sweep: rotation keeps the
+ * old keys in memory, waits `graceMs` and sweeps once more after retiring them. Interrupted, it
+ * resumes: keys already under the current version are skipped and no new version is made.
  */
-export async function rotateRootKey(store: Store, keyring: RootKeyring, onProgress: (p: RotationProgress) => void = () => {}, batch = 2000): Promise<RotationResult> {
-  const stale = async () => (await store.system.wrappedKeys()).filter((r) => r.root_version !== keyring.currentVersion).length +
-    (await store.subjects.countKeysNotUnder(keyring.currentVersion));
-  const resumed = keyring.versions.length > 1 && (await stale()) > 0;
+export async function rotateRootKey(store: Store, keyring: RootKeyring, onProgress: (p: RotationProgress) => void = () => {}, options: { batch?: number; graceMs?: number } = {}): Promise<RotationResult> {
+  const batch = options.batch ?? 2000;
+  keyring.reload(); // another process may have rotated (or begun rotating) since this keyring read the file
+  // Several versions only coexist while a rotation is unfinished, even if every key has already moved.
+  const resumed = keyring.versions.length > 1;
   const newVersion = resumed ? keyring.currentVersion : keyring.addVersion();
   const target = keyring.current();
+  const oldKeys = new Map(keyring.versions.filter((v) => v !== target.version).map((v) => [v, keyring.get(v)]));
+  const stale = async () => (await store.system.wrappedKeys()).filter((r) => r.root_version !== target.version).length +
+    (await store.subjects.countKeysNotUnder(target.version));
   const total = await stale();
   let done = 0;
   onProgress({ total, done });
 
-  for (const row of await store.system.wrappedKeys()) {
-    if (row.root_version === target.version) continue;
-    const wrapped = rewrapKey(keyring.get(row.root_version), target, row.kind as WrappedKeyKind, row.name, row.wrapped);
-    await store.system.replaceWrappedKey(row.name, row.root_version, target.version, wrapped);
-    onProgress({ total, done: ++done });
-  }
-  for (;;) {
-    const rows = await store.subjects.keysNotUnder(target.version, batch);
-    if (rows.length === 0) break;
-    await store.transaction(async (repos: Repositories) => {
-      for (const r of rows) {
-        const wrapped = rewrapKey(keyring.get(r.root_version), target, 'subject', r.subject_id, r.wrapped);
-        await repos.subjects.replaceKey({ subject_id: r.subject_id, root_version: target.version, wrapped }, r.root_version);
-      }
-    });
-    done += rows.length;
-    onProgress({ total, done });
-  }
+  const sweep = async () => {
+    for (const row of await store.system.wrappedKeys()) {
+      if (row.root_version === target.version) continue;
+      const from = oldKeys.get(row.root_version) ?? keyring.get(row.root_version);
+      await store.system.replaceWrappedKey(row.name, row.root_version, target.version, rewrapKey(from, target, row.kind as WrappedKeyKind, row.name, row.wrapped));
+      onProgress({ total: Math.max(total, done + 1), done: ++done });
+    }
+    for (;;) {
+      const rows = await store.subjects.keysNotUnder(target.version, batch);
+      if (rows.length === 0) break;
+      await store.transaction(async (repos: Repositories) => {
+        for (const r of rows) {
+          const from = oldKeys.get(r.root_version) ?? keyring.get(r.root_version);
+          const wrapped = rewrapKey(from, target, 'subject', r.subject_id, r.wrapped);
+          await repos.subjects.replaceKey({ subject_id: r.subject_id, root_version: target.version, wrapped }, r.root_version);
+        }
+      });
+      done += rows.length;
+      onProgress({ total: Math.max(total, done), done });
+    }
+  };
+
+  await sweep();
   if ((await stale()) !== 0) throw new Error('rotation incomplete: some keys are still under an old root version; run it again');
   const retired = keyring.retireOldVersions();
+  await new Promise((r) => setTimeout(r, options.graceMs ?? 3000));
+  await sweep();
+  await store.transaction((repos) => repos.audit.append({
+    at: new Date().toISOString(), actor: 'system:key-rotation', actor_role: 'system', action: 'keys.rotate', resource_type: 'root_key',
+    resource_id: `v${target.version}`, subject_ref: null, purpose: 'administration', reason: null, outcome: 'success', request_id: null,
+  }));
   return { newVersion, rewrapped: done, retired, resumed };
 }
 

@@ -15,5 +15,5 @@ export async function collectStats(ctx: AppContext): Promise<Stats> {
   for (const t of COUNTED_TABLES) counts[t] = await ctx.store.system.count(t);
   const casesByClassification = await ctx.store.system.casesByClassification();
   await ctx.store.transaction((repos) => appendAudit(repos, ctx.keys, ctx.actor, { action: 'stats', resourceType: 'system', purpose: 'administration', outcome: 'success' }));
-  return { engine: ctx.store.engine, rootKeyVersion: ctx.keys.keyring.currentVersion, counts, casesByClassification };
+  return { engine: ctx.store.engine, rootKeyVersion: ctx.keys.keyring.current().version, counts, casesByClassification };
 }

@@ -17,6 +17,8 @@ export interface OpenDatabase {
   readonly engine: Engine;
   /** SQLite file path (for WAL checkpoints and size reports), or null. */
   readonly file: string | null;
+  /** PostgreSQL schema holding the tables, when not the default. */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
     db,
     engine: target.engine,
     file: target.engine === 'sqlite' ? target.location : null,
+    ...(target.schema ? { schema: target.schema } : {}),
     close: () => db.destroy(),
   };
   if (options.migrate !== false) {
@@ -64,7 +67,7 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
 /** Applies every pending migration; throws with the migration's name if one fails. */
 export async function migrate(open: OpenDatabase): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(open.engine) };
-  const { error, results } = await new Migrator({ db: open.db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({ db: open.db, provider, ...(open.schema ? { migrationTableSchema: open.schema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`);
