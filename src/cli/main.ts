@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerImport } from './commands/import.command.ts';
 import { registerInit } from './commands/init.command.ts';
 import { registerKeys } from './commands/keys.command.ts';
 import { registerServe } from './commands/serve.command.ts';
@@ -23,6 +24,7 @@ registerStart(program);
 registerServe(program);
 registerStats(program);
 registerKeys(program);
+registerImport(program);
 
 const KNOWN = new Set(['ServiceError', 'CryptoError', 'DecryptionError', 'ConfigError', 'ImportError']);
 

@@ -27,12 +27,15 @@ interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void }
 export class SealPool {
   readonly #workers: Worker[] = [];
   readonly #pending = new Map<number, Pending>();
+  #closing = false;
   #next = 0;
   #rr = 0;
 
+  #broken: Error | null = null;
+
   constructor(private readonly keys: WorkerKeys, size = SealPool.defaultSize()) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./seal-worker.ts', import.meta.url), { workerData: materialOf(keys), execArgv: ['--import', 'tsx'] });
+      const w = new Worker(new URL('./seal-worker.entry.mjs', import.meta.url), { workerData: materialOf(keys) });
       w.on('message', (msg: { id: number; output?: unknown; error?: string }) => {
         const p = this.#pending.get(msg.id);
         if (!p) return;
@@ -40,8 +43,8 @@ export class SealPool {
         if (msg.error !== undefined) p.reject(new Error(`sealing worker: ${msg.error}`));
         else p.resolve(revive(msg.output));
       });
-      w.on('error', (e) => this.failAll(e));
-      w.unref();
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', (code) => { if (!this.#closing) this.fail(new Error(`sealing worker exited with code ${code}`)); });
       this.#workers.push(w);
     }
   }
@@ -65,6 +68,7 @@ export class SealPool {
         return Promise.reject(e as Error);
       }
     }
+    if (this.#broken) return Promise.reject(this.#broken);
     const id = this.#next++;
     const worker = this.#workers[this.#rr++ % this.#workers.length]!;
     return new Promise((resolve, reject) => {
@@ -73,12 +77,15 @@ export class SealPool {
     });
   }
 
-  private failAll(e: Error): void {
+  /** A worker failed: every pending and later call rejects (a batch is never silently lost). */
+  private fail(e: Error): void {
+    this.#broken ??= e;
     for (const p of this.#pending.values()) p.reject(e);
     this.#pending.clear();
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     await Promise.all(this.#workers.map((w) => w.terminate()));
     this.#workers.length = 0;
   }
