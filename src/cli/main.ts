@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.command.ts';
 import { registerImport } from './commands/import.command.ts';
 import { registerInit } from './commands/init.command.ts';
 import { registerKeys } from './commands/keys.command.ts';
+import { registerSeed } from './commands/seed.command.ts';
 import { registerServe } from './commands/serve.command.ts';
 import { registerStart } from './commands/start.command.ts';
 import { registerStats } from './commands/stats.command.ts';
@@ -23,8 +25,10 @@ registerInit(program);
 registerStart(program);
 registerServe(program);
 registerStats(program);
+registerSeed(program);
 registerKeys(program);
 registerImport(program);
+registerAudit(program);
 
 const KNOWN = new Set(['ServiceError', 'CryptoError', 'DecryptionError', 'ConfigError', 'ImportError']);
 

@@ -8,4 +8,6 @@ export { pooledRandom, randomId, shuffleSecure } from './random.ts';
 export * from './digest.ts';
 export * from './root-keyring.ts';
 export * from './secret-key.ts';
+export * from './signing.ts';
 export * from './tokens.ts';
+export * from './tree-hash.ts';

@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { CryptoError, DecryptionError } from './errors.ts';
 import { generateKey, rewrapKey, unwrapKey, wrapKey } from './key-wrap.ts';
 import type { WrappedKeyKind } from './key-wrap.ts';
-import { DataKey, IndexKey, RootKey, SystemKey, TokenKey } from './secret-key.ts';
+import { DataKey, IndexKey, RootKey, SigningKey, SystemKey, TokenKey } from './secret-key.ts';
 
-const KINDS: WrappedKeyKind[] = ['subject', 'index', 'token', 'system'];
-const CLASSES = { subject: DataKey, index: IndexKey, token: TokenKey, system: SystemKey } as const;
+const KINDS: WrappedKeyKind[] = ['subject', 'index', 'token', 'system', 'signing'];
+const CLASSES = { subject: DataKey, index: IndexKey, token: TokenKey, system: SystemKey, signing: SigningKey } as const;
 
 const rootBytes = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const root = fc.tuple(fc.integer({ min: 1, max: 50 }), rootBytes).map(([v, b]) => new RootKey(v, b));

@@ -2,7 +2,7 @@ import { open, seal } from './aead.ts';
 import { hkdfSha256 } from './mac.ts';
 import { randomKeyBytes } from './random.ts';
 import type { RootKey} from './secret-key.ts';
-import { DataKey, IndexKey, SystemKey, TokenKey } from './secret-key.ts';
+import { DataKey, IndexKey, SigningKey, SystemKey, TokenKey } from './secret-key.ts';
 
 /**
  * Key wrapping (docs/CRYPTO.md): the key-encryption key is HKDF-SHA256 of a root key version
@@ -10,8 +10,8 @@ import { DataKey, IndexKey, SystemKey, TokenKey } from './secret-key.ts';
  * names the root version, the key kind and the key's label, so a wrapped key cannot be swapped for
  * another subject's or another column's.
  */
-export type WrappedKeyKind = 'subject' | 'index' | 'token' | 'system';
-type KeyOf<K extends WrappedKeyKind> = K extends 'subject' ? DataKey : K extends 'index' ? IndexKey : K extends 'token' ? TokenKey : SystemKey;
+export type WrappedKeyKind = 'subject' | 'index' | 'token' | 'system' | 'signing';
+type KeyOf<K extends WrappedKeyKind> = K extends 'subject' ? DataKey : K extends 'index' ? IndexKey : K extends 'token' ? TokenKey : K extends 'signing' ? SigningKey : SystemKey;
 
 const kekCache = new WeakMap<RootKey, SystemKey>();
 
@@ -28,7 +28,7 @@ function bindingOf(root: RootKey, kind: WrappedKeyKind, label: string) {
   return { keyId: `root/v${root.version}`, table: 'keys', column: kind, rowId: label };
 }
 
-const constructors = { subject: DataKey, index: IndexKey, token: TokenKey, system: SystemKey } as const;
+const constructors = { subject: DataKey, index: IndexKey, token: TokenKey, system: SystemKey, signing: SigningKey } as const;
 
 /** Wraps a key under a root key version. */
 export function wrapKey<K extends WrappedKeyKind>(root: RootKey, kind: K, label: string, key: KeyOf<K>): Buffer {

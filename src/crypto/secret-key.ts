@@ -71,6 +71,13 @@ export class SystemKey extends SecretKey {
   }
 }
 
+/** A random 32-byte Ed25519 seed: signs audit checkpoints (docs/AUDIT.md). */
+export class SigningKey extends SecretKey {
+  constructor(bytes: Uint8Array) {
+    super(bytes);
+  }
+}
+
 export type AeadKey = RootKey | DataKey | SystemKey;
 export type MacKey = IndexKey | TokenKey;
-export type AnyKey = AeadKey | MacKey;
+export type AnyKey = AeadKey | MacKey | SigningKey;

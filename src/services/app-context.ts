@@ -1,8 +1,10 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../config/config.ts';
+import { auditLogHashing } from '../audit/leaf.ts';
 import { openDatabase, parseDatabaseUrl, Store } from '../storage/store.ts';
 import type { DatabaseTarget } from '../storage/store.ts';
 import type { Actor } from './audit.service.ts';
+import { adoptLegacyAuditEvents } from './audit-log.service.ts';
 import { loadKeySet, openKeyring } from './keys.service.ts';
 import type { KeySet } from './keys.service.ts';
 import { createLogger } from './logger.ts';
@@ -39,9 +41,10 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   const logger = options.logger ?? createLogger(config.logLevel);
   const keyring = openKeyring(config.keyFile);
   const target = options.target ?? parseDatabaseUrl(config.databaseUrl);
-  const store = new Store(await openDatabase(target));
+  const store = new Store(await openDatabase(target), { auditHashing: auditLogHashing });
   try {
     const keys = await loadKeySet(store, keyring);
+    await adoptLegacyAuditEvents(store);
     return { store, keys, actor: options.actor ?? cliActor(), logger, close: () => store.close() };
   } catch (e) {
     await store.close();

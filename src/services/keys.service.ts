@@ -1,5 +1,5 @@
 import { generateKey, rewrapKey, unwrapKey, wrapKey, RootKeyring, createRootKeyFile, importEncryptedRootKeys } from '../crypto/index.ts';
-import type { IndexKey, SystemKey, TokenKey, WrappedKeyKind } from '../crypto/index.ts';
+import type { IndexKey, SigningKey, SystemKey, TokenKey, WrappedKeyKind } from '../crypto/index.ts';
 import type { Repositories, Store } from '../storage/store.ts';
 
 /**
@@ -14,6 +14,8 @@ export interface KeySet {
   readonly colocation: TokenKey;
   readonly auditSubject: TokenKey;
   readonly tokenRef: SystemKey;
+  /** Ed25519 seed that signs audit checkpoints (docs/AUDIT.md). */
+  readonly auditSigning: SigningKey;
 }
 
 const COLUMN_KEYS = {
@@ -23,6 +25,7 @@ const COLUMN_KEYS = {
   colocation: ['token/colocation', 'token'],
   auditSubject: ['token/audit-subject', 'token'],
   tokenRef: ['system/token-ref', 'system'],
+  auditSigning: ['signing/audit-checkpoint', 'signing'],
 } as const satisfies Record<string, readonly [string, WrappedKeyKind]>;
 
 /** Where the root key comes from: `EPIVAULT_ROOT_KEY` (the key file's JSON) wins over the file. */
@@ -62,6 +65,7 @@ export async function loadKeySet(store: Store, keyring: RootKeyring): Promise<Ke
     colocation: get(...COLUMN_KEYS.colocation),
     auditSubject: get(...COLUMN_KEYS.auditSubject),
     tokenRef: get(...COLUMN_KEYS.tokenRef),
+    auditSigning: get(...COLUMN_KEYS.auditSigning),
   };
 }
 

@@ -3,6 +3,7 @@ import type { CaseInput, PersonInput } from '../domain/model.ts';
 import type { KeySet } from './keys.service.ts';
 import { sealPerson } from './subject-cipher.ts';
 import type { SealedPerson } from './subject-cipher.ts';
+import { sealCityChunk } from './seed/seal-city.ts';
 
 /**
  * Work that may run in a sealing worker thread (src/services/seal-pool.ts). Each task is a pure
@@ -56,6 +57,8 @@ export interface SealPeopleInput {
 export const sealTasks = {
   /** Line-list rows already validated: identity, case, blind indexes, wrapped data key. */
   'seal-people': (keys: WorkerKeys, input: SealPeopleInput): SealedPerson[] => input.items.map((it) => sealPerson(keys, it.person, it.case, input.now)),
+  /** Generated residents of the synthetic city (src/services/seed): identity, case, travel, tokens, observations. */
+  'seal-city': sealCityChunk,
 } satisfies Record<string, (keys: WorkerKeys, input: never) => unknown>;
 
 export type SealTaskName = keyof typeof sealTasks;

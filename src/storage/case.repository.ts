@@ -50,6 +50,13 @@ export class CaseRepository {
     return new Set(rows.map((r) => r.case_number));
   }
 
+  /** Case ids by case number, for the numbers that exist. */
+  async caseIdsByNumber(numbers: readonly string[]): Promise<Map<string, string>> {
+    if (numbers.length === 0) return new Map();
+    const rows = await this.db.selectFrom('cases').select(['case_number', 'id']).where('case_number', 'in', numbers as string[]).execute();
+    return new Map(rows.map((r) => [r.case_number, r.id]));
+  }
+
   async contactsOfCase(caseId: string): Promise<ContactLinkRow[]> {
     return this.db.selectFrom('contact_links').selectAll().where('case_id', '=', caseId).execute();
   }

@@ -6,6 +6,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { Database } from './schema.ts';
 import type { DatabaseTarget, Engine } from './engine.ts';
 import { coreMigration } from './migrations/0001-core.ts';
+import { auditLogMigration } from './migrations/0002-audit-log.ts';
 
 // PostgreSQL `bigint` (the audit sequence) and `count(*)` arrive as strings; they stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -23,7 +24,7 @@ export interface OpenDatabase {
 }
 
 function migrations(engine: Engine): Record<string, Migration> {
-  return { '0001-core': coreMigration(engine) };
+  return { '0001-core': coreMigration(engine), '0002-audit-log': auditLogMigration(engine) };
 }
 
 /** Opens a database (SQLite in WAL mode, or a PostgreSQL pool) and applies pending migrations. */
@@ -64,10 +65,11 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
   return open;
 }
 
-/** Applies every pending migration; throws with the migration's name if one fails. */
-export async function migrate(open: OpenDatabase): Promise<void> {
+/** Applies every pending migration (or those up to `upTo`, for upgrade tests); throws with the migration's name if one fails. */
+export async function migrate(open: OpenDatabase, upTo?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(open.engine) };
-  const { error, results } = await new Migrator({ db: open.db, provider, ...(open.schema ? { migrationTableSchema: open.schema } : {}) }).migrateToLatest();
+  const migrator = new Migrator({ db: open.db, provider, ...(open.schema ? { migrationTableSchema: open.schema } : {}) });
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`);

@@ -1,4 +1,4 @@
-import type { Generated, Insertable } from 'kysely';
+import type { Insertable } from 'kysely';
 
 /**
  * The database as Kysely sees it. Columns named `sealed` and `wrapped` hold envelopes
@@ -69,8 +69,13 @@ export interface PlaceTable {
 
 export interface NoteTable { id: string; subject_id: string; case_id: string | null; author: string; sealed: Buffer; created_at: string }
 
+/**
+ * One audit event; also one leaf of the audit Merkle log (docs/AUDIT.md): `seq` is assigned by the
+ * application under the log's lock, dense from 1, and leaf index = seq − 1; `leaf_hash` is the
+ * RFC 6962 leaf hash of the event's canonical serialization.
+ */
 export interface AuditEventTable {
-  seq: Generated<number>;
+  seq: number;
   at: string;
   actor: string;
   actor_role: string;
@@ -82,6 +87,35 @@ export interface AuditEventTable {
   reason: string | null;
   outcome: string;
   request_id: string | null;
+  leaf_hash: Buffer;
+}
+
+/** The one row (id 1) of the audit log's tree head: size, root and the compact range that appends extend. */
+export interface AuditTreeHeadTable {
+  id: number;
+  size: number;
+  root: Buffer;
+  /** The hashes of the perfect subtrees along the right edge, largest first, 32 bytes each. */
+  frontier: Buffer;
+  updated_at: string;
+}
+
+/** C2SP tlog-tiles: full tiles of level 0 (the leaf hashes, also in `audit_events.leaf_hash`) and all tiles of level ≥ 1: `width` hashes of 32 bytes. */
+export interface AuditTileTable {
+  level: number;
+  idx: number;
+  width: number;
+  hashes: Buffer;
+}
+
+/** Signed checkpoints (C2SP tlog-checkpoint notes), one per tree size. */
+export interface AuditCheckpointTable {
+  size: number;
+  root: Buffer;
+  note: string;
+  /** The compact range at this size (unsigned; lets proofs against this checkpoint skip the partial tiles). */
+  frontier: Buffer;
+  created_at: string;
 }
 
 export interface JobProgressTable { job: string; cursor: string; updated_at: string }
@@ -102,6 +136,9 @@ export interface Database {
   places: PlaceTable;
   notes: NoteTable;
   audit_events: AuditEventTable;
+  audit_tree_head: AuditTreeHeadTable;
+  audit_tiles: AuditTileTable;
+  audit_checkpoints: AuditCheckpointTable;
   job_progress: JobProgressTable;
 }
 

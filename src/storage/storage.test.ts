@@ -5,6 +5,7 @@ import type { TestDatabase } from '../../test/support/engines.ts';
 import { rawSql } from '../../test/support/raw-sql.ts';
 import type { RawSql } from '../../test/support/raw-sql.ts';
 import { openDatabase, Store } from './store.ts';
+import { auditLogHashing } from '../audit/leaf.ts';
 import { describeDatabase, parseDatabaseUrl } from './engine.ts';
 
 const INJECTIONS = ["'; drop table subjects; --", "\" or 1=1 --", "x'); delete from audit_events; --", "\\'; select pg_sleep(1); --", '\u0000nul', '名字\'"`'];
@@ -29,7 +30,7 @@ for (const { engine, skip } of await engines()) {
     let raw: RawSql;
     before(async () => {
       t = await freshDatabase(engine);
-      store = new Store(await openDatabase(t.target));
+      store = new Store(await openDatabase(t.target), { auditHashing: auditLogHashing });
       raw = await rawSql(t);
     });
     after(async () => {

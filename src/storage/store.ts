@@ -3,6 +3,8 @@ import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Db, OpenDatabase } from './database.ts';
 import { AuditRepository } from './audit.repository.ts';
+import type { AuditLogHashing } from './audit.repository.ts';
+import type { Engine } from './engine.ts';
 import { CaseRepository } from './case.repository.ts';
 import { SubjectRepository } from './subject.repository.ts';
 import { SystemRepository } from './system.repository.ts';
@@ -16,19 +18,27 @@ export class Repositories {
   readonly audit: AuditRepository;
   readonly system: SystemRepository;
 
-  constructor(db: Db | Transaction<Database>) {
+  constructor(db: Db | Transaction<Database>, engine: Engine, auditHashing: AuditLogHashing | null) {
     this.subjects = new SubjectRepository(db);
     this.cases = new CaseRepository(db);
     this.travel = new TravelRepository(db);
-    this.audit = new AuditRepository(db);
+    this.audit = new AuditRepository(db, engine, auditHashing);
     this.system = new SystemRepository(db);
   }
 }
 
+export interface StoreOptions {
+  /**
+   * The audit log's hashing (src/audit `auditLogHashing`), injected because storage never hashes.
+   * Without it everything works except appending audit events, which then fails (closed).
+   */
+  readonly auditHashing?: AuditLogHashing;
+}
+
 /** The only way services reach the database: repositories, and transactions over them. */
 export class Store extends Repositories {
-  constructor(private readonly open: OpenDatabase) {
-    super(open.db);
+  constructor(private readonly open: OpenDatabase, private readonly options: StoreOptions = {}) {
+    super(open.db, open.engine, options.auditHashing ?? null);
   }
 
   get engine() {
@@ -41,7 +51,7 @@ export class Store extends Repositories {
 
   /** Runs `fn` in one transaction: everything it writes, including audit events, commits together or not at all. */
   async transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.open.db.transaction().execute((trx) => fn(new Repositories(trx)));
+    return this.open.db.transaction().execute((trx) => fn(new Repositories(trx, this.open.engine, this.options.auditHashing ?? null)));
   }
 
   /** Moves the SQLite WAL into the main file (before a size report or backup). */
@@ -59,3 +69,5 @@ export class Store extends Repositories {
 export { openDatabase } from './database.ts';
 export { parseDatabaseUrl, describeDatabase } from './engine.ts';
 export type { Engine, DatabaseTarget } from './engine.ts';
+export type { AuditCheckpointRow, AuditEventRecord, AuditEventRow, AuditLogHashing, AuditTile, AuditTreeHead, NewAuditEvent, TileEntry } from './audit.repository.ts';
+export { splitHashes, TILE_WIDTH } from './audit.repository.ts';

@@ -33,6 +33,16 @@ export class TravelRepository {
     await insertMany(this.db, 'places', rows);
   }
 
+  /** Which of the given place ids exist (an idempotent registry load inserts only the others). */
+  async existingPlaceIds(ids: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < ids.length; i += 5000) {
+      const rows = await this.db.selectFrom('places').select('id').where('id', 'in', ids.slice(i, i + 5000) as string[]).execute();
+      for (const r of rows) out.add(r.id);
+    }
+    return out;
+  }
+
   async listPlaces(): Promise<PlaceRow[]> {
     return this.db.selectFrom('places').selectAll().orderBy('id').execute();
   }

@@ -1,0 +1,204 @@
+/**
+ * The CipherSweet pipeline: the same validation, de-duplication, batches and table shape as the
+ * encrypted path, with the field encryption and blind indexes done by ciphersweet-js 2.0.6 as its
+ * documentation shows it: a CipherSweet engine over a StringProvider key and the ModernCrypto
+ * backend (XChaCha20-Poly1305 through sodium-plus, which uses sodium-native when installed),
+ * one EncryptedRow per table, and `await row.prepareRowForStorage(...)` per row. Every identity
+ * field (name, document number, phone, address, birth date, sex) and each case detail (onset
+ * date, outcome) is its own ciphertext, with the row id as associated data (CipherSweet's AAD
+ * source field); FAST blind indexes (keyed BLAKE2b) of document number (128 bits), phone
+ * (128 bits) and name (lower-cased, 16 bits: the same widths as Epivault's).
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import cs from 'ciphersweet-js';
+import { randomId } from '../../src/crypto/random.ts';
+import { addDays } from '../../src/domain/dates.ts';
+import { validateLineListRow } from '../../src/domain/line-list.ts';
+import type { LineListRow } from '../../src/domain/line-list.ts';
+import { DEFAULT_RETENTION_DAYS } from '../../src/domain/model.ts';
+import type { CaseInput, PersonInput } from '../../src/domain/model.ts';
+import { cliActor } from '../../src/services/app-context.ts';
+import { asRecords } from '../lib/dataset.ts';
+import { countRows, createCipherSweetSchema, insertMany, openBenchDatabase, setProgress } from '../lib/bench-db.ts';
+import type { BenchDatabase, CipherSweetDb } from '../lib/bench-db.ts';
+import { ProgressLine } from '../lib/progress.ts';
+import { BENCH_JOB, BenchCheckError, documentKeys, expectEqual, measure, PURPOSE } from './common.ts';
+import type { PipelineInput, PipelineResult } from './common.ts';
+
+const { BlindIndex, CipherSweet, EncryptedRow, Lowercase, ModernCrypto, StringProvider } = cs;
+
+interface Valid { person: PersonInput; case: CaseInput | null }
+
+const LOOKUP_CHUNK = 5000;
+
+/** The CipherSweet set-up: one engine, one EncryptedRow per table. */
+function cipherSweetRows() {
+  const engine = new CipherSweet(new StringProvider(randomBytes(32).toString('hex')), new ModernCrypto());
+  const identity = new EncryptedRow(engine, 'identities')
+    .addTextField('name', 'subject_id')
+    .addTextField('id_number', 'subject_id')
+    .addTextField('phone', 'subject_id')
+    .addTextField('address', 'subject_id')
+    .addTextField('birth_date', 'subject_id')
+    .addTextField('sex', 'subject_id');
+  identity.addBlindIndex('id_number', new BlindIndex('doc_bidx', [], 128, true));
+  identity.addBlindIndex('phone', new BlindIndex('phone_bidx', [], 128, true));
+  identity.addBlindIndex('name', new BlindIndex('name_bidx', [new Lowercase()], 16, true));
+  const kase = new EncryptedRow(engine, 'cases')
+    .addTextField('onset_date', 'id')
+    .addTextField('outcome', 'id');
+  return { identity, kase };
+}
+type Rows = ReturnType<typeof cipherSweetRows>;
+
+interface Prepared {
+  subject: CipherSweetDb['subjects'];
+  identity: CipherSweetDb['identities'];
+  docBidx: string;
+  case: CipherSweetDb['cases'] | null;
+}
+
+/** Encrypts one batch, row by row, as the CipherSweet documentation does. */
+async function encryptBatch(rows: Rows, batch: readonly Valid[]): Promise<Prepared[]> {
+  const now = new Date().toISOString();
+  const retention = addDays(now.slice(0, 10), DEFAULT_RETENTION_DAYS);
+  const out: Prepared[] = [];
+  for (const v of batch) {
+    const id = randomId('s');
+    const idn = v.person.identity;
+    const doc = idn.documents[0]!;
+    const [identity, indexes] = await rows.identity.prepareRowForStorage({
+      subject_id: id, name: idn.name, id_number: doc.number, phone: idn.phone ?? '', address: idn.address ?? '',
+      birth_date: idn.birthDate, sex: idn.sex,
+    });
+    let caseRow: CipherSweetDb['cases'] | null = null;
+    if (v.case) {
+      const k = v.case;
+      const caseId = randomId('c');
+      const [sealed] = await rows.kase.prepareRowForStorage({ id: caseId, onset_date: k.onsetDate ?? '', outcome: k.outcome ?? '' });
+      caseRow = {
+        id: caseId, subject_id: id,
+        case_number: k.caseNumber || `${v.person.jurisdictionCode}-${k.reportDate.replaceAll('-', '')}-${caseId.slice(1, 11)}`,
+        classification: k.classification, jurisdiction_code: v.person.jurisdictionCode, report_date: k.reportDate,
+        confirmation_date: k.confirmationDate ?? null, onset_date: sealed.onset_date as string, outcome: sealed.outcome as string, created_at: now,
+      };
+    }
+    out.push({
+      subject: { id, jurisdiction_code: v.person.jurisdictionCode, street_code: v.person.streetCode ?? null, retention_until: v.person.retentionUntil ?? retention, created_at: now },
+      identity: {
+        subject_id: id, name: identity.name, id_number: identity.id_number, phone: identity.phone, address: identity.address,
+        birth_date: identity.birth_date, sex: identity.sex, name_bidx: indexes.name_bidx as string, phone_bidx: indexes.phone_bidx as string, updated_at: now,
+      },
+      docBidx: indexes.doc_bidx as string,
+      case: caseRow,
+    });
+  }
+  return out;
+}
+
+async function writeBatch(bdb: BenchDatabase<CipherSweetDb>, prepared: readonly Prepared[], job: string | undefined, cursor: number): Promise<number> {
+  const now = new Date().toISOString();
+  const actor = cliActor();
+  return bdb.db.transaction().execute(async (trx) => {
+    const seen = new Set<string>();
+    const all = prepared.map((p) => p.docBidx);
+    for (let i = 0; i < all.length; i += LOOKUP_CHUNK) {
+      const rows = await trx.selectFrom('identity_documents').select('doc_bidx').where('doc_bidx', 'in', all.slice(i, i + LOOKUP_CHUNK)).execute();
+      for (const r of rows) seen.add(r.doc_bidx);
+    }
+    const fresh = prepared.filter((p) => {
+      if (seen.has(p.docBidx)) return false;
+      seen.add(p.docBidx);
+      return true;
+    });
+    await insertMany(trx, 'subjects', fresh.map((p) => p.subject));
+    await insertMany(trx, 'identities', fresh.map((p) => p.identity));
+    await insertMany(trx, 'identity_documents', fresh.map((p) => ({ doc_bidx: p.docBidx, subject_id: p.subject.id })));
+    await insertMany(trx, 'cases', fresh.flatMap((p) => (p.case ? [p.case] : [])));
+    await insertMany(trx, 'audit_events', fresh.map((p) => ({
+      at: now, actor: actor.id, actor_role: actor.role, action: 'create', resource_type: p.case ? 'case' : 'subject',
+      resource_id: p.case?.id ?? null, subject_ref: p.subject.id, purpose: PURPOSE, reason: null, outcome: 'success', request_id: null,
+    })));
+    if (job) await setProgress(trx, job, String(cursor), now);
+    return fresh.length;
+  });
+}
+
+async function ingestCipherSweet(bdb: BenchDatabase<CipherSweetDb>, rows: Rows, lines: readonly LineListRow[], input: PipelineInput, job?: string, onBatch?: (created: number) => void) {
+  const seenDocuments = new Set<string>();
+  const seenCaseNumbers = new Set<string>();
+  let batch: Valid[] = [];
+  let created = 0;
+  let rejected = 0;
+  let last = 0;
+  let cryptoMs = 0;
+  const flush = async (cursor: number) => {
+    const t = performance.now();
+    const prepared = await encryptBatch(rows, batch);
+    cryptoMs += performance.now() - t;
+    created += await writeBatch(bdb, prepared, job, cursor);
+    batch = [];
+    onBatch?.(created);
+  };
+  for await (const { record, row } of asRecords(lines)) {
+    last = record;
+    const v = validateLineListRow(row, input.today);
+    if (!v.ok) {
+      rejected++;
+      continue;
+    }
+    const keys = documentKeys(v.person);
+    const caseNumber = v.case?.caseNumber ?? '';
+    if (keys.some((k) => seenDocuments.has(k)) || (caseNumber !== '' && seenCaseNumbers.has(caseNumber))) {
+      rejected++;
+      continue;
+    }
+    keys.forEach((k) => seenDocuments.add(k));
+    if (caseNumber !== '') seenCaseNumbers.add(caseNumber);
+    batch.push({ person: v.person, case: v.case });
+    if (batch.length >= input.batchSize) await flush(record);
+  }
+  if (batch.length > 0) await flush(last);
+  return { created, rejected, cryptoMs };
+}
+
+/** One stored identity decrypts, and its document index recomputes to the stored one. */
+async function checkRoundTrip(bdb: BenchDatabase<CipherSweetDb>, rows: Rows): Promise<void> {
+  const stored = await bdb.db.selectFrom('identities').selectAll().limit(1).executeTakeFirstOrThrow();
+  const doc = await bdb.db.selectFrom('identity_documents').select('doc_bidx').where('subject_id', '=', stored.subject_id).executeTakeFirstOrThrow();
+  const clear = await rows.identity.decryptRow(stored as never) as unknown as Record<string, string>;
+  const [, indexes] = await rows.identity.prepareRowForStorage(clear);
+  if (!/^\d{17}[\dX]$/.test(clear.id_number ?? '') || indexes.doc_bidx !== doc.doc_bidx) throw new BenchCheckError('ciphersweet round trip failed');
+}
+
+export async function runCipherSweet(input: PipelineInput): Promise<PipelineResult> {
+  const scratch = await input.place.fresh('ciphersweet');
+  try {
+    const bdb = await openBenchDatabase<CipherSweetDb>(scratch.target);
+    try {
+      await createCipherSweetSchema(bdb);
+      const rows = cipherSweetRows();
+      const warm = await ingestCipherSweet(bdb, rows, input.warmup, input);
+      expectEqual('ciphersweet warm-up rows imported', warm.created, input.warmup.length);
+
+      const progress = new ProgressLine(`${input.label} ciphersweet`, input.rows.length);
+      const { value: r, seconds, cpuSeconds } = await measure(() => ingestCipherSweet(bdb, rows, input.rows, input, BENCH_JOB, (n) => progress.update(n)));
+
+      expectEqual('ciphersweet rows rejected', r.rejected, 0);
+      expectEqual('ciphersweet rows imported', r.created, input.rows.length);
+      const total = input.rows.length + input.warmup.length;
+      for (const t of ['subjects', 'identities', 'identity_documents', 'cases', 'audit_events'] as const) expectEqual(`ciphersweet ${t}`, await countRows(bdb.db, t), total);
+      await checkRoundTrip(bdb, rows);
+      return {
+        rows: input.rows.length, seconds, cpuSeconds, rowsPerSecond: input.rows.length / seconds, bytes: scratch.size(),
+        // Share of the wall time spent in CipherSweet's encryption and blind indexes.
+        extra: { crypto_share: Math.round((r.cryptoMs / 1000 / seconds) * 1000) / 1000 },
+      };
+    } finally {
+      await bdb.close();
+    }
+  } finally {
+    await scratch.cleanup();
+  }
+}

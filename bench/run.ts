@@ -1,0 +1,45 @@
+/**
+ * Benchmark dispatcher: `npm run bench -- <name> [options]`. Each bench prints one JSON line of
+ * figures per configuration on stdout, and progress on stderr.
+ */
+import { AUDIT_USAGE, runAudit } from './audit.ts';
+import { INGEST_USAGE, runIngest, UsageError } from './ingest.ts';
+
+const BENCHES: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
+  ingest: { run: runIngest, usage: INGEST_USAGE },
+  audit: { run: runAudit, usage: AUDIT_USAGE },
+};
+
+function usage(): string {
+  return `usage: npm run bench -- <bench> [options]\nbenches:\n${Object.values(BENCHES).map((b) => `  ${b.usage.replaceAll('\n', '\n  ')}`).join('\n')}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stderr.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const bench = BENCHES[name];
+  if (!bench) {
+    process.stderr.write(`unknown bench "${name}"\n${usage()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stderr.write(`${bench.usage}\n`);
+    return 0;
+  }
+  try {
+    await bench.run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(e as Error).message}\n${bench.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`bench ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

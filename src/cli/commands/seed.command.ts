@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { openApp } from '../../services/app-context.ts';
+import { DEFAULT_DAYS, seedCity } from '../../services/seed/seed.service.ts';
+import type { SeedSummary } from '../../services/seed/seed.service.ts';
+import { ServiceError } from '../../services/errors.ts';
+import { configFrom, out, withCommon } from '../common.ts';
+import type { CommonOptions } from '../common.ts';
+import { createProgress } from '../progress.ts';
+
+interface SeedFlags extends CommonOptions {
+  persons: string;
+  seed: string;
+  days: string;
+  start?: string;
+  batch?: string;
+}
+
+function integer(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new ServiceError('ERR_VALIDATION', `--${flag} must be a whole number`, flag);
+  return Number(value);
+}
+
+function printSummary(s: SeedSummary): void {
+  const what = `seed ${s.seed}: ${s.persons} persons, ${s.days} days from ${s.startDate}`;
+  if (s.status === 'already_complete') {
+    out(`${what}: already complete; nothing written`);
+    return;
+  }
+  out(`${what}: ${s.status === 'complete' ? 'complete' : `interrupted at person ${s.cursor}; run the same command again to resume`}${s.resumedFrom > 0 ? ` (resumed at person ${s.resumedFrom})` : ''}`);
+  out(`persons written      ${String(s.personsWritten).padStart(12)}`);
+  out(`travel records       ${String(s.travelRecords).padStart(12)}`);
+  out(`co-location tokens   ${String(s.tokens).padStart(12)}`);
+  for (const [c, n] of Object.entries(s.casesByClassification)) out(`cases ${c.padEnd(14)} ${String(n).padStart(12)}`);
+  out(`contacts             ${String(s.contacts).padStart(12)}`);
+  out(`observations         ${String(s.observations).padStart(12)}`);
+  out(`places               ${String(s.places).padStart(12)}`);
+  out(`elapsed              ${s.elapsedSeconds.toFixed(1).padStart(11)}s`);
+  out(`rows/s               ${Math.round(s.rowsPerSecond).toString().padStart(12)}  (${s.rows} rows)`);
+}
+
+export function registerSeed(program: Command): void {
+  withCommon(program.command('seed').description('write a synthetic Beijing (people, venues, travel, an outbreak) for demos, tests and benchmarks; resumable'))
+    .requiredOption('--persons <n>', 'number of residents')
+    .requiredOption('--seed <s>', 'random seed: the same seed gives the same city')
+    .option('--days <d>', 'length of the simulated period in days', String(DEFAULT_DAYS))
+    .option('--start <date>', 'first simulated day YYYY-MM-DD (default: the period ends yesterday)')
+    .option('--batch <n>', 'persons per transaction')
+    .action(async (opts: SeedFlags) => {
+      const options = {
+        persons: integer('persons', opts.persons),
+        seed: integer('seed', opts.seed),
+        days: integer('days', opts.days),
+        ...(opts.start ? { startDate: opts.start } : {}),
+        ...(opts.batch ? { batchSize: integer('batch', opts.batch) } : {}),
+      };
+      const ctx = await openApp(configFrom(opts));
+      const abort = new AbortController();
+      const onSignal = () => {
+        process.stderr.write('\nstopping after the current batch (run the same command again to resume)\n');
+        abort.abort();
+      };
+      process.once('SIGINT', onSignal);
+      const bar = createProgress('seed');
+      let started = false;
+      try {
+        const summary = await seedCity(ctx, { ...options, signal: abort.signal }, (p) => {
+          if (!started) {
+            bar.start(p.total);
+            started = true;
+          }
+          bar.update(p.done, p.total);
+        });
+        if (started) bar.stop();
+        printSummary(summary);
+      } finally {
+        process.off('SIGINT', onSignal);
+        await ctx.close();
+      }
+    });
+}

@@ -1,0 +1,50 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'epivault-seed-cli-'));
+const data = join(dir, 'data');
+
+async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, ['bin/epivault.js', ...args, '--data', data], { env: { ...process.env, EPIVAULT_LOG_LEVEL: 'silent' }, timeout: 120_000 });
+}
+
+describe('epivault seed (command line)', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('seeds a city of 300 persons with progress and a summary, then reports it complete', async () => {
+    await cli('init');
+    const { stdout, stderr } = await cli('seed', '--persons', '300', '--seed', '7');
+    assert.match(stdout, /^seed 7: 300 persons, 28 days from \d{4}-\d{2}-\d{2}: complete$/m);
+    assert.match(stdout, /^persons written\s+300$/m);
+    assert.match(stdout, /^travel records\s+\d{4}$/m);
+    assert.match(stdout, /^co-location tokens\s+\d+$/m);
+    assert.match(stdout, /^cases confirmed\s+[1-9]\d*$/m);
+    assert.match(stdout, /^contacts\s+[1-9]\d*$/m);
+    assert.match(stdout, /^elapsed\s+[\d.]+s$/m);
+    assert.match(stdout, /^rows\/s\s+\d+/m);
+    assert.match(stderr, /^seed: 300\/300 \(100%\)/m);
+
+    const stats = JSON.parse((await cli('stats', '--json')).stdout) as { counts: Record<string, number> };
+    assert.equal(stats.counts.subjects, 300);
+    assert.equal(stats.counts.places, 200);
+    assert.ok(stats.counts.travel_records! >= 3000 && stats.counts.travel_records! <= 4500);
+    assert.equal(stats.counts.travel_records, Number(/^travel records\s+(\d+)$/m.exec(stdout)![1]));
+
+    const again = await cli('seed', '--persons', '300', '--seed', '7');
+    assert.match(again.stdout, /already complete; nothing written/);
+    const after = JSON.parse((await cli('stats', '--json')).stdout) as { counts: Record<string, number> };
+    assert.equal(after.counts.subjects, 300);
+    assert.equal(after.counts.travel_records, stats.counts.travel_records);
+  });
+
+  it('names the bad option and writes nothing', async () => {
+    await assert.rejects(cli('seed', '--persons', 'many', '--seed', '7'), (e: Error & { stderr: string; code: number }) => e.code === 1 && /--persons must be a whole number/.test(e.stderr));
+    await assert.rejects(cli('seed', '--persons', '10', '--seed', '8'), (e: Error & { stderr: string }) => /already holds people/.test(e.stderr));
+  });
+});

@@ -1,0 +1,172 @@
+import { performance } from 'node:perf_hooks';
+import { addDays, parseIsoDate, todayIsoDate } from '../../domain/dates.ts';
+import { CLASSIFICATIONS } from '../../domain/model.ts';
+import type { Classification } from '../../domain/model.ts';
+import type { AppContext } from '../app-context.ts';
+import { ServiceError } from '../errors.ts';
+import { SealPool } from '../seal-pool.ts';
+import { workerKeysOf } from '../seal-tasks.ts';
+import { City } from './city-generator.ts';
+import { MAX_PERSONS } from './people.ts';
+import type { SealedResident } from './seal-city.ts';
+import { writeBatch } from './seed-writer.ts';
+import type { BatchCounts } from './seed-writer.ts';
+
+/**
+ * `epivault seed`: writes a synthetic Beijing (src/services/seed) into the database. Residents are
+ * generated on the main thread, sealed on the worker pool (two batches in flight, so sealing
+ * overlaps the writes) and written one transaction per batch together with the job's progress
+ * marker, so a killed seed re-run with the same arguments continues where it stopped.
+ */
+export const DEFAULT_DAYS = 28;
+export const DEFAULT_BATCH_SIZE = 5000;
+
+export interface SeedOptions {
+  persons: number;
+  seed: number;
+  days?: number;
+  /** First simulated day (YYYY-MM-DD); default: the `days` days up to yesterday (China time). */
+  startDate?: string;
+  batchSize?: number;
+  /** Stop (cleanly, after a committed batch) once this many batches were written: tests of resuming. */
+  stopAfterBatches?: number;
+  /** Aborting stops after the batch being written. */
+  signal?: AbortSignal;
+  /** A pool to use (left open); by default one is started (EPIVAULT_SEAL_WORKERS) and closed. */
+  pool?: SealPool;
+}
+
+export interface SeedProgress { done: number; total: number }
+
+export interface SeedSummary {
+  job: string;
+  seed: number;
+  persons: number;
+  days: number;
+  startDate: string;
+  status: 'complete' | 'already_complete' | 'interrupted';
+  /** The person index this run started at (0 unless it resumed). */
+  resumedFrom: number;
+  /** Person index up to which the city is written. */
+  cursor: number;
+  /** What this run wrote. */
+  personsWritten: number;
+  travelRecords: number;
+  tokens: number;
+  observations: number;
+  contacts: number;
+  places: number;
+  casesByClassification: Record<Classification, number>;
+  rows: number;
+  elapsedSeconds: number;
+  rowsPerSecond: number;
+}
+
+/** The progress marker's name: one per (seed, persons, days). */
+export const seedJob = (seed: number, persons: number, days: number) => `seed:${seed}:${persons}:${days}`;
+const startDateKey = (job: string) => `${job}:start_date`;
+
+function invalid(field: string, message: string): ServiceError {
+  return new ServiceError('ERR_VALIDATION', `${field}: ${message}`, field);
+}
+
+function checkInteger(field: string, v: number | undefined, min: number, max: number): number {
+  if (v === undefined || !Number.isSafeInteger(v) || v < min || v > max) throw invalid(field, `must be an integer from ${min} to ${max}`);
+  return v;
+}
+
+function checkStartDate(startDate: string, days: number, today: string): void {
+  if (!parseIsoDate(startDate).ok || startDate < '2000-01-01') throw invalid('startDate', 'must be a date YYYY-MM-DD from 2000-01-01');
+  if (addDays(startDate, days - 1) > today) throw invalid('startDate', 'the seeded period must not end after today');
+}
+
+/**
+ * Seeds (or resumes seeding) a synthetic city of `persons` residents. Refuses a database that
+ * holds people unless they are this job's own (an interrupted run of the same arguments). A
+ * finished job is reported as already complete and nothing is written.
+ */
+export async function seedCity(ctx: AppContext, options: SeedOptions, onProgress?: (p: SeedProgress) => void): Promise<SeedSummary> {
+  const started = performance.now();
+  const persons = checkInteger('persons', options.persons, 1, MAX_PERSONS);
+  const seed = checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
+  const days = checkInteger('days', options.days ?? DEFAULT_DAYS, 1, 366);
+  const batchSize = checkInteger('batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE, 1, 100_000);
+  const job = seedJob(seed, persons, days);
+  const stored = await ctx.store.system.getProgress(job);
+  const storedStart = await ctx.store.system.getMeta(startDateKey(job));
+  if (options.startDate !== undefined && storedStart !== undefined && options.startDate !== storedStart) {
+    throw new ServiceError('ERR_CONFLICT', 'startDate: this seed was started with another start date; leave it out to resume', 'startDate');
+  }
+  const startDate = storedStart ?? options.startDate ?? addDays(todayIsoDate(), -days);
+  checkStartDate(startDate, days, todayIsoDate());
+  const resumedFrom = stored === undefined ? 0 : Number(stored);
+
+  const totals = { personsWritten: 0, travelRecords: 0, tokens: 0, observations: 0, contacts: 0, places: 0, rows: 0 };
+  const casesByClassification = Object.fromEntries(CLASSIFICATIONS.map((c) => [c, 0])) as Record<Classification, number>;
+  const summary = (status: SeedSummary['status'], cursor: number): SeedSummary => {
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    return { job, seed, persons, days, startDate, status, resumedFrom, cursor, ...totals, casesByClassification, elapsedSeconds, rowsPerSecond: elapsedSeconds > 0 ? totals.rows / elapsedSeconds : 0 };
+  };
+  if (resumedFrom >= persons) return summary('already_complete', resumedFrom);
+  if (stored === undefined && (await ctx.store.system.count('subjects')) > 0) {
+    throw new ServiceError('ERR_CONFLICT', 'the database already holds people: seed writes a synthetic city into an empty database (re-run an interrupted seed with the same arguments to resume it)');
+  }
+
+  const city = new City({ seed, persons, days, startDate });
+  totals.places = await writePlaces(ctx, city, job, startDate);
+  totals.rows += totals.places;
+  const add = (c: BatchCounts) => {
+    for (const k of ['personsWritten', 'travelRecords', 'tokens', 'observations', 'contacts', 'rows'] as const) totals[k] += c[k];
+    for (const [k, n] of Object.entries(c.cases) as [Classification, number][]) casesByClassification[k] += n;
+  };
+
+  // Each link is written with the later of its two people, so both exist by then (PostgreSQL checks foreign keys at once).
+  const links = [...city.plan.links].filter((l) => Math.max(l.caseIndex, l.contactIndex) >= resumedFrom)
+    .sort((a, b) => Math.max(a.caseIndex, a.contactIndex) - Math.max(b.caseIndex, b.contactIndex));
+  let linkAt = 0;
+  const flights: { from: number; to: number; sealed: Promise<SealedResident[]> }[] = [];
+  let pool = options.pool ?? null;
+  let next = resumedFrom;
+  let cursor = resumedFrom;
+  let written = 0;
+  onProgress?.({ done: cursor, total: persons });
+  try {
+    while (cursor < persons) {
+      while (next < persons && flights.length < 2) {
+        const from = next;
+        const to = Math.min(persons, from + batchSize);
+        next = to;
+        pool ??= new SealPool(workerKeysOf(ctx.keys));
+        const sealed = pool.run('seal-city', { now: new Date().toISOString(), people: city.people(from, to) });
+        sealed.catch(() => {}); // awaited below; a failure after a stop must not go unhandled
+        flights.push({ from, to, sealed });
+      }
+      const flight = flights.shift()!;
+      const residents = await flight.sealed;
+      const batchLinks = [];
+      while (linkAt < links.length && Math.max(links[linkAt]!.caseIndex, links[linkAt]!.contactIndex) < flight.to) batchLinks.push(links[linkAt++]!);
+      add(await writeBatch(ctx, city, job, flight, residents, batchLinks));
+      cursor = flight.to;
+      written++;
+      onProgress?.({ done: cursor, total: persons });
+      if (cursor < persons && ((options.stopAfterBatches !== undefined && written >= options.stopAfterBatches) || options.signal?.aborted)) {
+        return summary('interrupted', cursor);
+      }
+    }
+  } finally {
+    if (!options.pool) await pool?.close();
+  }
+  return summary('complete', cursor);
+}
+
+/** The venue registry (public, in clear), written once; the start date is kept so that a resumed run generates the same city. */
+async function writePlaces(ctx: AppContext, city: City, job: string, startDate: string): Promise<number> {
+  const places = city.venues.places;
+  return ctx.store.transaction(async (repos) => {
+    await repos.system.setMeta(startDateKey(job), startDate);
+    const existing = await repos.travel.existingPlaceIds(places.map((p) => p.id));
+    const missing = places.filter((p) => !existing.has(p.id));
+    await repos.travel.insertPlaces(missing.map((p) => ({ id: p.id, name: p.name, address: p.address, district_code: p.districtCode, category: p.category, lat: p.lat, lon: p.lon })));
+    return missing.length;
+  });
+}
