@@ -29,7 +29,7 @@ export const INGEST_USAGE = `usage: npm run bench -- ingest --rows N [--db URL] 
                (files PATH.<pipeline>, removed afterwards); default: SQLite in a temporary
                directory, then PostgreSQL at ${DEFAULT_PG_URL} if it answers
   --batch B    rows per batch and transaction (default ${DEFAULT_BATCH_SIZE}, as the import)
-  --warmup W   untimed rows ingested first by each pipeline (default 1% of N, 500 to 10000)
+  --warmup W   untimed rows ingested first by each pipeline (default 1% of N, 200 to 10000)
   --only LIST  run only these pipelines (ratios need encrypted with the other)`;
 
 interface IngestArgs { rows: number; db?: string; batch: number; warmup: number; only: PipelineName[] }
@@ -55,7 +55,7 @@ export function parseIngestArgs(argv: string[]): IngestArgs {
   });
   const rows = positiveInt('rows', values.rows);
   const batch = positiveInt('batch', values.batch, DEFAULT_BATCH_SIZE);
-  const warmup = values.warmup === '0' ? 0 : positiveInt('warmup', values.warmup, Math.min(10_000, Math.max(500, Math.round(rows / 100))));
+  const warmup = values.warmup === '0' ? 0 : positiveInt('warmup', values.warmup, Math.min(10_000, Math.max(200, Math.round(rows / 100))));
   if (rows + warmup > MAX_ROWS) throw new UsageError(`--rows plus warm-up must not exceed ${MAX_ROWS}`);
   const only = (values.only ?? Object.keys(PIPELINES).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of only) if (!(p in PIPELINES)) throw new UsageError(`--only: unknown pipeline ${p}`);

@@ -9,6 +9,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly host: string;
   readonly port: number;
+  /** How often the server writes a signed audit checkpoint when the log has grown. */
+  readonly checkpointIntervalMinutes: number;
 }
 
 const schema = z.object({
@@ -17,6 +19,7 @@ const schema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
+  checkpointIntervalMinutes: z.coerce.number().min(0.1).max(24 * 60).default(10),
 });
 
 export interface ConfigInput {
@@ -38,6 +41,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     logLevel: env.EPIVAULT_LOG_LEVEL ?? undefined,
     host: input.host ?? env.EPIVAULT_HOST ?? undefined,
     port: input.port ?? env.EPIVAULT_PORT ?? undefined,
+    checkpointIntervalMinutes: env.EPIVAULT_CHECKPOINT_MINUTES ?? undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -51,5 +55,6 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     logLevel: parsed.data.logLevel,
     host: parsed.data.host,
     port: parsed.data.port,
+    checkpointIntervalMinutes: parsed.data.checkpointIntervalMinutes,
   };
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Config } from '../../config/config.ts';
 import { buildServer } from '../../http/app.ts';
 import { openApp } from '../../services/app-context.ts';
+import { scheduleCheckpoints, writeCheckpoint } from '../../services/audit-log.service.ts';
 import { configFrom, withCommon } from '../common.ts';
 import type { CommonOptions } from '../common.ts';
 
@@ -9,7 +10,12 @@ import type { CommonOptions } from '../common.ts';
 export async function serve(config: Config): Promise<void> {
   const ctx = await openApp(config, { actor: { id: 'system:server', role: 'system' } });
   const app = buildServer(ctx);
+  // A signed checkpoint at start and then on a schedule (docs/AUDIT.md), so a rewrite of the log
+  // is detectable against any checkpoint an auditor kept.
+  await writeCheckpoint(ctx);
+  const stopCheckpoints = scheduleCheckpoints(ctx, config.checkpointIntervalMinutes * 60_000);
   const stop = async () => {
+    stopCheckpoints();
     await app.close();
     await ctx.close();
     process.exit(0);

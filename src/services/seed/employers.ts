@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import { BANKS, BRANDS, DISTRICTS, EMPLOYER_KIND_WEIGHTS, EMPLOYER_KINDS, GOV_BUREAUS, HOSPITAL_KINDS, JOB_WEIGHTS, LEGAL_FORMS, shortName, STREETS_BY_DISTRICT } from './beijing.ts';
 import { Permutation, Rng } from './prng.ts';
-import { STREAM } from './streams.ts';
+import { STREAM } from './city.types.ts';
 import { chineseNumeral } from './venues.ts';
 
 /**

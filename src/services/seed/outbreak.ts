@@ -3,8 +3,8 @@ import type { CaseInput, Classification, ExposureType, Observation, Outcome, Tra
 import { SYMPTOMS, TEST_TYPES, VENUE_CATEGORIES } from './beijing.ts';
 import type { CityModel } from './people.ts';
 import { Rng } from './prng.ts';
-import type { PlannedLink } from './streams.ts';
-import { STREAM } from './streams.ts';
+import type { PlannedLink } from './city.types.ts';
+import { STREAM } from './city.types.ts';
 import { visitTimes } from './visits.ts';
 import { pickVenue, venueId } from './venues.ts';
 import type { VenueRegistry } from './venues.ts';

@@ -6,8 +6,8 @@ import { DISTRICTS, EMPLOYER_KINDS, HOME_WEIGHTS, MOBILE_PREFIXES, STREETS_BY_DI
 import type { Street } from './beijing.ts';
 import { Employers } from './employers.ts';
 import { cumulative, Permutation, Rng, seedWords } from './prng.ts';
-import { STREAM } from './streams.ts';
-import type { CityParams } from './streams.ts';
+import { STREAM } from './city.types.ts';
+import type { CityParams } from './city.types.ts';
 import { roadName } from './venues.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { NewObservation, NewToken, NewTravelRecord } from '../../storage/sc
 import type { WorkerKeys } from '../seal-tasks.ts';
 import { newSubjectKey, sealPerson, sealSubjectJson, sealTravel } from '../subject-cipher.ts';
 import type { SealedPerson } from '../subject-cipher.ts';
-import type { CityPerson } from './streams.ts';
+import type { CityPerson } from './city.types.ts';
 
 /**
  * The `seal-city` task (src/services/seal-tasks.ts): a chunk of generated residents in plaintext

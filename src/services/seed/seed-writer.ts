@@ -9,7 +9,7 @@ import { toAuditRow } from '../audit.service.ts';
 import { sealSubjectJson, unwrapDataKey } from '../subject-cipher.ts';
 import type { City } from './city-generator.ts';
 import type { SealedResident } from './seal-city.ts';
-import type { PlannedLink } from './streams.ts';
+import type { PlannedLink } from './city.types.ts';
 
 export const SEED_PURPOSE = 'system_seed';
 

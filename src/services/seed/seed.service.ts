@@ -7,6 +7,7 @@ import { ServiceError } from '../errors.ts';
 import { SealPool } from '../seal-pool.ts';
 import { workerKeysOf } from '../seal-tasks.ts';
 import { City } from './city-generator.ts';
+import type { CityParams, PlannedLink } from './city-generator.ts';
 import { MAX_PERSONS } from './people.ts';
 import type { SealedResident } from './seal-city.ts';
 import { writeBatch } from './seed-writer.ts';
@@ -80,83 +81,108 @@ function checkStartDate(startDate: string, days: number, today: string): void {
   if (addDays(startDate, days - 1) > today) throw invalid('startDate', 'the seeded period must not end after today');
 }
 
+interface Job {
+  name: string;
+  params: CityParams;
+  batchSize: number;
+  /** The person index the progress marker points at (0 for a new job). */
+  resumedFrom: number;
+  isNew: boolean;
+}
+
+/** Checks the options and reads the job's marker and start date (a resumed job keeps its start date). */
+async function openJob(ctx: AppContext, options: SeedOptions): Promise<Job> {
+  const persons = checkInteger('persons', options.persons, 1, MAX_PERSONS);
+  const seed = checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
+  const days = checkInteger('days', options.days ?? DEFAULT_DAYS, 1, 366);
+  const batchSize = checkInteger('batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE, 1, 100_000);
+  const name = seedJob(seed, persons, days);
+  const stored = await ctx.store.system.getProgress(name);
+  const storedStart = await ctx.store.system.getMeta(startDateKey(name));
+  if (options.startDate !== undefined && storedStart !== undefined && options.startDate !== storedStart) {
+    throw new ServiceError('ERR_CONFLICT', 'startDate: this seed was started with another start date; leave it out to resume', 'startDate');
+  }
+  const startDate = storedStart ?? options.startDate ?? addDays(todayIsoDate(), -days);
+  checkStartDate(startDate, days, todayIsoDate());
+  return { name, params: { seed, persons, days, startDate }, batchSize, resumedFrom: stored === undefined ? 0 : Number(stored), isNew: stored === undefined };
+}
+
+/** What a run wrote. */
+class Totals {
+  readonly counts = { personsWritten: 0, travelRecords: 0, tokens: 0, observations: 0, contacts: 0, places: 0, rows: 0 };
+  readonly casesByClassification = Object.fromEntries(CLASSIFICATIONS.map((c) => [c, 0])) as Record<Classification, number>;
+  readonly #started = performance.now();
+
+  add(c: BatchCounts): void {
+    for (const k of ['personsWritten', 'travelRecords', 'tokens', 'observations', 'contacts', 'rows'] as const) this.counts[k] += c[k];
+    for (const [k, n] of Object.entries(c.cases) as [Classification, number][]) this.casesByClassification[k] += n;
+  }
+
+  summary(job: Job, status: SeedSummary['status'], cursor: number): SeedSummary {
+    const elapsedSeconds = (performance.now() - this.#started) / 1000;
+    return {
+      job: job.name, ...job.params, status, resumedFrom: job.resumedFrom, cursor, ...this.counts, casesByClassification: this.casesByClassification,
+      elapsedSeconds, rowsPerSecond: elapsedSeconds > 0 ? this.counts.rows / elapsedSeconds : 0,
+    };
+  }
+}
+
 /**
  * Seeds (or resumes seeding) a synthetic city of `persons` residents. Refuses a database that
  * holds people unless they are this job's own (an interrupted run of the same arguments). A
  * finished job is reported as already complete and nothing is written.
  */
 export async function seedCity(ctx: AppContext, options: SeedOptions, onProgress?: (p: SeedProgress) => void): Promise<SeedSummary> {
-  const started = performance.now();
-  const persons = checkInteger('persons', options.persons, 1, MAX_PERSONS);
-  const seed = checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
-  const days = checkInteger('days', options.days ?? DEFAULT_DAYS, 1, 366);
-  const batchSize = checkInteger('batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE, 1, 100_000);
-  const job = seedJob(seed, persons, days);
-  const stored = await ctx.store.system.getProgress(job);
-  const storedStart = await ctx.store.system.getMeta(startDateKey(job));
-  if (options.startDate !== undefined && storedStart !== undefined && options.startDate !== storedStart) {
-    throw new ServiceError('ERR_CONFLICT', 'startDate: this seed was started with another start date; leave it out to resume', 'startDate');
-  }
-  const startDate = storedStart ?? options.startDate ?? addDays(todayIsoDate(), -days);
-  checkStartDate(startDate, days, todayIsoDate());
-  const resumedFrom = stored === undefined ? 0 : Number(stored);
-
-  const totals = { personsWritten: 0, travelRecords: 0, tokens: 0, observations: 0, contacts: 0, places: 0, rows: 0 };
-  const casesByClassification = Object.fromEntries(CLASSIFICATIONS.map((c) => [c, 0])) as Record<Classification, number>;
-  const summary = (status: SeedSummary['status'], cursor: number): SeedSummary => {
-    const elapsedSeconds = (performance.now() - started) / 1000;
-    return { job, seed, persons, days, startDate, status, resumedFrom, cursor, ...totals, casesByClassification, elapsedSeconds, rowsPerSecond: elapsedSeconds > 0 ? totals.rows / elapsedSeconds : 0 };
-  };
-  if (resumedFrom >= persons) return summary('already_complete', resumedFrom);
-  if (stored === undefined && (await ctx.store.system.count('subjects')) > 0) {
+  const totals = new Totals();
+  const job = await openJob(ctx, options);
+  if (job.resumedFrom >= job.params.persons) return totals.summary(job, 'already_complete', job.resumedFrom);
+  if (job.isNew && (await ctx.store.system.count('subjects')) > 0) {
     throw new ServiceError('ERR_CONFLICT', 'the database already holds people: seed writes a synthetic city into an empty database (re-run an interrupted seed with the same arguments to resume it)');
   }
+  const city = new City(job.params);
+  totals.counts.places = await writePlaces(ctx, city, job.name, job.params.startDate);
+  totals.counts.rows += totals.counts.places;
+  const cursor = await writePeople(ctx, city, job, options, totals, onProgress);
+  return totals.summary(job, cursor >= job.params.persons ? 'complete' : 'interrupted', cursor);
+}
 
-  const city = new City({ seed, persons, days, startDate });
-  totals.places = await writePlaces(ctx, city, job, startDate);
-  totals.rows += totals.places;
-  const add = (c: BatchCounts) => {
-    for (const k of ['personsWritten', 'travelRecords', 'tokens', 'observations', 'contacts', 'rows'] as const) totals[k] += c[k];
-    for (const [k, n] of Object.entries(c.cases) as [Classification, number][]) casesByClassification[k] += n;
-  };
-
+/**
+ * Generates, seals and writes batches from the marker on, keeping two batches in flight so that
+ * the worker seals one while this thread writes the other. Returns the new marker.
+ */
+async function writePeople(ctx: AppContext, city: City, job: Job, options: SeedOptions, totals: Totals, onProgress?: (p: SeedProgress) => void): Promise<number> {
+  const { persons } = job.params;
   // Each link is written with the later of its two people, so both exist by then (PostgreSQL checks foreign keys at once).
-  const links = [...city.plan.links].filter((l) => Math.max(l.caseIndex, l.contactIndex) >= resumedFrom)
-    .sort((a, b) => Math.max(a.caseIndex, a.contactIndex) - Math.max(b.caseIndex, b.contactIndex));
-  let linkAt = 0;
+  const later = (l: PlannedLink) => Math.max(l.caseIndex, l.contactIndex);
+  const links = city.plan.links.filter((l) => later(l) >= job.resumedFrom).sort((a, b) => later(a) - later(b));
   const flights: { from: number; to: number; sealed: Promise<SealedResident[]> }[] = [];
   let pool = options.pool ?? null;
-  let next = resumedFrom;
-  let cursor = resumedFrom;
-  let written = 0;
+  let next = job.resumedFrom;
+  let cursor = job.resumedFrom;
   onProgress?.({ done: cursor, total: persons });
   try {
-    while (cursor < persons) {
+    for (let written = 1; cursor < persons; written++) {
       while (next < persons && flights.length < 2) {
         const from = next;
-        const to = Math.min(persons, from + batchSize);
-        next = to;
+        next = Math.min(persons, from + job.batchSize);
         pool ??= new SealPool(workerKeysOf(ctx.keys));
-        const sealed = pool.run('seal-city', { now: new Date().toISOString(), people: city.people(from, to) });
+        const sealed = pool.run('seal-city', { now: new Date().toISOString(), people: city.people(from, next) });
         sealed.catch(() => {}); // awaited below; a failure after a stop must not go unhandled
-        flights.push({ from, to, sealed });
+        flights.push({ from, to: next, sealed });
       }
       const flight = flights.shift()!;
       const residents = await flight.sealed;
-      const batchLinks = [];
-      while (linkAt < links.length && Math.max(links[linkAt]!.caseIndex, links[linkAt]!.contactIndex) < flight.to) batchLinks.push(links[linkAt++]!);
-      add(await writeBatch(ctx, city, job, flight, residents, batchLinks));
+      let n = 0;
+      while (n < links.length && later(links[n]!) < flight.to) n++;
+      totals.add(await writeBatch(ctx, city, job.name, flight, residents, links.splice(0, n)));
       cursor = flight.to;
-      written++;
       onProgress?.({ done: cursor, total: persons });
-      if (cursor < persons && ((options.stopAfterBatches !== undefined && written >= options.stopAfterBatches) || options.signal?.aborted)) {
-        return summary('interrupted', cursor);
-      }
+      if ((options.stopAfterBatches !== undefined && written >= options.stopAfterBatches) || options.signal?.aborted) break;
     }
   } finally {
     if (!options.pool) await pool?.close();
   }
-  return summary('complete', cursor);
+  return cursor;
 }
 
 /** The venue registry (public, in clear), written once; the start date is kept so that a resumed run generates the same city. */

@@ -2,7 +2,7 @@ import type { Place } from '../../domain/model.ts';
 import { BANKS, BRANDS, DISHES, DISTRICTS, HOME_WEIGHTS, HOSPITAL_KINDS, HUTONG_DISTRICTS, METRO_LINES, ROAD_SUFFIXES, shortName, STREETS_BY_DISTRICT, VENUE_CATEGORIES, VENUE_CATEGORY_WEIGHTS } from './beijing.ts';
 import type { Street } from './beijing.ts';
 import { Rng, seedWords } from './prng.ts';
-import { STREAM } from './streams.ts';
+import { STREAM } from './city.types.ts';
 
 /**
  * The public venue registry of the synthetic city: about one venue per 50 residents, each a pure

@@ -3,7 +3,7 @@ import { DISTRICTS, HOME_WEIGHTS, JOB_WEIGHTS, METRO_LINES, shortName, STREETS_B
 import { cumulative } from './prng.ts';
 import type { Rng } from './prng.ts';
 import type { Skeleton } from './people.ts';
-import { MS_PER_DAY, MS_PER_MINUTE } from './streams.ts';
+import { MS_PER_DAY, MS_PER_MINUTE } from './city.types.ts';
 import { pickVenue, venueId } from './venues.ts';
 import type { VenueRegistry } from './venues.ts';
 
