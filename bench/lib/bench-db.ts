@@ -1,34 +1,24 @@
 /**
- * Bench-only tables for the comparison pipelines (plaintext and CipherSweet), created through
- * Kysely on a connection opened exactly as the application opens its own (src/storage/database.ts:
- * SQLite WAL, synchronous=NORMAL, foreign keys on, 64 MiB cache; PostgreSQL pool of 4), so that
- * the three pipelines differ only in what they compute and store.
+ * Bench-only tables for the comparison pipelines (plaintext and CipherSweet). Each scratch
+ * database is opened and migrated exactly as the application's (`openDatabase` from
+ * src/storage/database.ts: SQLite WAL, synchronous=NORMAL, foreign keys on, 64 MiB cache;
+ * PostgreSQL pool of 4), so it has the application's audit log (events, Merkle tree head and
+ * tiles) and job_progress; the pipeline's own tables are created beside it through Kysely, under
+ * names that do not clash with the application's (whose own tables stay empty). All three
+ * pipelines thus append their audit events through the same AuditRepository.
  */
 import { sql } from 'kysely';
-import type { Generated, Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import { auditLogHashing } from '../../src/audit/leaf.ts';
+import { AuditRepository } from '../../src/storage/audit.repository.ts';
+import type { NewAuditEvent } from '../../src/storage/audit.repository.ts';
 import { openDatabase } from '../../src/storage/database.ts';
 import type { DatabaseTarget, Engine } from '../../src/storage/engine.ts';
-import { appendOnly } from '../../src/storage/migrations/0001-core.ts';
-
-/** Same as AuditEventTable in src/storage/schema.ts. */
-export interface BenchAuditTable {
-  seq: Generated<number>;
-  at: string;
-  actor: string;
-  actor_role: string;
-  action: string;
-  resource_type: string;
-  resource_id: string | null;
-  subject_ref: string | null;
-  purpose: string;
-  reason: string | null;
-  outcome: string;
-  request_id: string | null;
-}
+import type { Database } from '../../src/storage/schema.ts';
 
 export interface JobProgressTable { job: string; cursor: string; updated_at: string }
 
-/** Plaintext: one people table with the identity in clear, cases in clear, audit. */
+/** Plaintext: one people table with the identity in clear, cases with the details in clear. */
 export interface PlainDb {
   people: {
     id: string;
@@ -48,7 +38,7 @@ export interface PlainDb {
     created_at: string;
     updated_at: string;
   };
-  cases: {
+  clear_cases: {
     id: string;
     subject_id: string;
     case_number: string;
@@ -61,14 +51,13 @@ export interface PlainDb {
     source: string | null;
     created_at: string;
   };
-  audit_events: BenchAuditTable;
   job_progress: JobProgressTable;
 }
 
 /** CipherSweet: the encrypted path's table shape, with one CipherSweet ciphertext per field and hex blind indexes. */
 export interface CipherSweetDb {
-  subjects: { id: string; jurisdiction_code: string; street_code: string | null; retention_until: string; created_at: string };
-  identities: {
+  cs_subjects: { id: string; jurisdiction_code: string; street_code: string | null; retention_until: string; created_at: string };
+  cs_identities: {
     subject_id: string;
     name: string;
     id_number: string;
@@ -80,8 +69,8 @@ export interface CipherSweetDb {
     phone_bidx: string | null;
     updated_at: string;
   };
-  identity_documents: { doc_bidx: string; subject_id: string };
-  cases: {
+  cs_identity_documents: { doc_bidx: string; subject_id: string };
+  cs_cases: {
     id: string;
     subject_id: string;
     case_number: string;
@@ -93,7 +82,6 @@ export interface CipherSweetDb {
     outcome: string;
     created_at: string;
   };
-  audit_events: BenchAuditTable;
   job_progress: JobProgressTable;
 }
 
@@ -103,10 +91,15 @@ export interface BenchDatabase<DB> {
   close(): Promise<void>;
 }
 
-/** Opens a scratch database with the application's connection settings, without its migrations. */
+/** Opens and migrates a scratch database exactly as the application does. */
 export async function openBenchDatabase<DB>(target: DatabaseTarget): Promise<BenchDatabase<DB>> {
-  const open = await openDatabase(target, { migrate: false });
+  const open = await openDatabase(target);
   return { db: open.db as unknown as Kysely<DB>, engine: open.engine, close: () => open.close() };
+}
+
+/** Appends audit events inside the caller's transaction through the application's audit log (Merkle tree included). */
+export async function appendAudit<DB>(trx: Transaction<DB>, engine: Engine, events: readonly NewAuditEvent[]): Promise<void> {
+  await new AuditRepository(trx as unknown as Transaction<Database>, engine, auditLogHashing).appendMany(events);
 }
 
 /** Same statement sizing as src/storage/insert-many.ts: multi-row inserts under both engines' parameter limits. */
@@ -126,38 +119,12 @@ export async function setProgress<DB extends { job_progress: JobProgressTable }>
     .onConflict((oc) => oc.column('job').doUpdateSet({ cursor, updated_at: at })).execute();
 }
 
-/** audit_events and job_progress exactly as in the core migration (append-only triggers included). */
-async function createAuditTables(db: Kysely<unknown>, engine: Engine): Promise<void> {
-  await db.schema.createTable('audit_events')
-    .addColumn('seq', engine === 'postgres' ? 'bigint' : 'integer', (c) =>
-      engine === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement())
-    .addColumn('at', 'text', (c) => c.notNull())
-    .addColumn('actor', 'text', (c) => c.notNull())
-    .addColumn('actor_role', 'text', (c) => c.notNull())
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('resource_type', 'text', (c) => c.notNull())
-    .addColumn('resource_id', 'text')
-    .addColumn('subject_ref', 'text')
-    .addColumn('purpose', 'text', (c) => c.notNull())
-    .addColumn('reason', 'text')
-    .addColumn('outcome', 'text', (c) => c.notNull())
-    .addColumn('request_id', 'text')
-    .execute();
-  await db.schema.createIndex('audit_events_subject_ref').on('audit_events').column('subject_ref').execute();
-  await db.schema.createTable('job_progress')
-    .addColumn('job', 'text', (c) => c.primaryKey())
-    .addColumn('cursor', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .execute();
-  await appendOnly(db, engine, 'audit_events');
-}
-
 const classificationCheck = sql`classification in ('suspected', 'confirmed', 'asymptomatic', 'excluded')`;
 
 /**
  * The plaintext schema: what the application would store without encryption. The same indexes,
  * over clear values: unique (document type, number), phone, name, jurisdiction; cases as in the
- * core schema with the health details in clear columns.
+ * core schema with the health details in clear columns. The audit log is the application's.
  */
 export async function createPlainSchema(bdb: BenchDatabase<PlainDb>): Promise<void> {
   const db = bdb.db as unknown as Kysely<unknown>;
@@ -184,7 +151,7 @@ export async function createPlainSchema(bdb: BenchDatabase<PlainDb>): Promise<vo
   await db.schema.createIndex('people_name').on('people').column('name').execute();
   await db.schema.createIndex('people_jurisdiction').on('people').column('jurisdiction_code').execute();
 
-  await db.schema.createTable('cases')
+  await db.schema.createTable('clear_cases')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('subject_id', 'text', (c) => c.notNull().references('people.id'))
     .addColumn('case_number', 'text', (c) => c.notNull().unique())
@@ -196,50 +163,49 @@ export async function createPlainSchema(bdb: BenchDatabase<PlainDb>): Promise<vo
     .addColumn('outcome', 'text')
     .addColumn('source', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
-    .addCheckConstraint('cases_classification', classificationCheck)
+    .addCheckConstraint('clear_cases_classification', classificationCheck)
     .execute();
-  await db.schema.createIndex('cases_subject').on('cases').column('subject_id').execute();
-  await db.schema.createIndex('cases_jurisdiction_report').on('cases').columns(['jurisdiction_code', 'report_date']).execute();
-  await createAuditTables(db, bdb.engine);
+  await db.schema.createIndex('clear_cases_subject').on('clear_cases').column('subject_id').execute();
+  await db.schema.createIndex('clear_cases_jurisdiction_report').on('clear_cases').columns(['jurisdiction_code', 'report_date']).execute();
 }
 
 /**
  * The CipherSweet schema: the encrypted path's tables (subjects, identities, identity_documents,
- * cases, audit) with CipherSweet's per-field ciphertexts and hex blind indexes in place of
+ * cases; prefixed cs_) with CipherSweet's per-field ciphertexts and hex blind indexes in place of
  * Epivault's sealed documents; no subject_keys table (CipherSweet derives field keys from one
- * master key).
+ * master key). The audit log is the application's.
  */
 export async function createCipherSweetSchema(bdb: BenchDatabase<CipherSweetDb>): Promise<void> {
   const db = bdb.db as unknown as Kysely<unknown>;
-  await db.schema.createTable('subjects')
+  await db.schema.createTable('cs_subjects')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('jurisdiction_code', 'text', (c) => c.notNull())
     .addColumn('street_code', 'text')
     .addColumn('retention_until', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('subjects_jurisdiction').on('subjects').column('jurisdiction_code').execute();
+  await db.schema.createIndex('cs_subjects_jurisdiction').on('cs_subjects').column('jurisdiction_code').execute();
 
-  let identities = db.schema.createTable('identities')
-    .addColumn('subject_id', 'text', (c) => c.primaryKey().references('subjects.id'));
+  let identities = db.schema.createTable('cs_identities')
+    .addColumn('subject_id', 'text', (c) => c.primaryKey().references('cs_subjects.id'));
   for (const field of ['name', 'id_number', 'phone', 'address', 'birth_date', 'sex']) identities = identities.addColumn(field, 'text', (c) => c.notNull());
   await identities
     .addColumn('name_bidx', 'text', (c) => c.notNull())
     .addColumn('phone_bidx', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('identities_name_bidx').on('identities').column('name_bidx').execute();
-  await db.schema.createIndex('identities_phone_bidx').on('identities').column('phone_bidx').execute();
+  await db.schema.createIndex('cs_identities_name_bidx').on('cs_identities').column('name_bidx').execute();
+  await db.schema.createIndex('cs_identities_phone_bidx').on('cs_identities').column('phone_bidx').execute();
 
-  await db.schema.createTable('identity_documents')
+  await db.schema.createTable('cs_identity_documents')
     .addColumn('doc_bidx', 'text', (c) => c.primaryKey())
-    .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id'))
+    .addColumn('subject_id', 'text', (c) => c.notNull().references('cs_subjects.id'))
     .execute();
-  await db.schema.createIndex('identity_documents_subject').on('identity_documents').column('subject_id').execute();
+  await db.schema.createIndex('cs_identity_documents_subject').on('cs_identity_documents').column('subject_id').execute();
 
-  await db.schema.createTable('cases')
+  await db.schema.createTable('cs_cases')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('subject_id', 'text', (c) => c.notNull().references('subjects.id'))
+    .addColumn('subject_id', 'text', (c) => c.notNull().references('cs_subjects.id'))
     .addColumn('case_number', 'text', (c) => c.notNull().unique())
     .addColumn('classification', 'text', (c) => c.notNull())
     .addColumn('jurisdiction_code', 'text', (c) => c.notNull())
@@ -248,15 +214,14 @@ export async function createCipherSweetSchema(bdb: BenchDatabase<CipherSweetDb>)
     .addColumn('onset_date', 'text', (c) => c.notNull())
     .addColumn('outcome', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
-    .addCheckConstraint('cases_classification', classificationCheck)
+    .addCheckConstraint('cs_cases_classification', classificationCheck)
     .execute();
-  await db.schema.createIndex('cases_subject').on('cases').column('subject_id').execute();
-  await db.schema.createIndex('cases_jurisdiction_report').on('cases').columns(['jurisdiction_code', 'report_date']).execute();
-  await createAuditTables(db, bdb.engine);
+  await db.schema.createIndex('cs_cases_subject').on('cs_cases').column('subject_id').execute();
+  await db.schema.createIndex('cs_cases_jurisdiction_report').on('cs_cases').columns(['jurisdiction_code', 'report_date']).execute();
 }
 
 /** Row count of a bench table (for the end-of-run consistency check). */
-export async function countRows<DB>(db: Kysely<DB>, table: keyof DB & string): Promise<number> {
+export async function countRows<DB>(db: Kysely<DB>, table: (keyof DB & string) | 'audit_events'): Promise<number> {
   const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }

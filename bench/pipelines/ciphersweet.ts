@@ -7,7 +7,8 @@
  * field (name, document number, phone, address, birth date, sex) and each case detail (onset
  * date, outcome) is its own ciphertext, with the row id as associated data (CipherSweet's AAD
  * source field); FAST blind indexes (keyed BLAKE2b) of document number (128 bits), phone
- * (128 bits) and name (lower-cased, 16 bits: the same widths as Epivault's).
+ * (128 bits) and name (lower-cased, 16 bits: the same widths as Epivault's). Tables are prefixed
+ * cs_; the audit events go through the application's audit log (AuditRepository).
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +21,7 @@ import { DEFAULT_RETENTION_DAYS } from '../../src/domain/model.ts';
 import type { CaseInput, PersonInput } from '../../src/domain/model.ts';
 import { cliActor } from '../../src/services/app-context.ts';
 import { asRecords } from '../lib/dataset.ts';
-import { countRows, createCipherSweetSchema, insertMany, openBenchDatabase, setProgress } from '../lib/bench-db.ts';
+import { appendAudit, countRows, createCipherSweetSchema, insertMany, openBenchDatabase, setProgress } from '../lib/bench-db.ts';
 import type { BenchDatabase, CipherSweetDb } from '../lib/bench-db.ts';
 import { ProgressLine } from '../lib/progress.ts';
 import { BENCH_JOB, BenchCheckError, documentKeys, expectEqual, measure, PURPOSE } from './common.ts';
@@ -53,10 +54,10 @@ function cipherSweetRows() {
 type Rows = ReturnType<typeof cipherSweetRows>;
 
 interface Prepared {
-  subject: CipherSweetDb['subjects'];
-  identity: CipherSweetDb['identities'];
+  subject: CipherSweetDb['cs_subjects'];
+  identity: CipherSweetDb['cs_identities'];
   docBidx: string;
-  case: CipherSweetDb['cases'] | null;
+  case: CipherSweetDb['cs_cases'] | null;
 }
 
 /** Encrypts one batch, row by row, as the CipherSweet documentation does. */
@@ -72,7 +73,7 @@ async function encryptBatch(rows: Rows, batch: readonly Valid[]): Promise<Prepar
       subject_id: id, name: idn.name, id_number: doc.number, phone: idn.phone ?? '', address: idn.address ?? '',
       birth_date: idn.birthDate, sex: idn.sex,
     });
-    let caseRow: CipherSweetDb['cases'] | null = null;
+    let caseRow: CipherSweetDb['cs_cases'] | null = null;
     if (v.case) {
       const k = v.case;
       const caseId = randomId('c');
@@ -104,7 +105,7 @@ async function writeBatch(bdb: BenchDatabase<CipherSweetDb>, prepared: readonly 
     const seen = new Set<string>();
     const all = prepared.map((p) => p.docBidx);
     for (let i = 0; i < all.length; i += LOOKUP_CHUNK) {
-      const rows = await trx.selectFrom('identity_documents').select('doc_bidx').where('doc_bidx', 'in', all.slice(i, i + LOOKUP_CHUNK)).execute();
+      const rows = await trx.selectFrom('cs_identity_documents').select('doc_bidx').where('doc_bidx', 'in', all.slice(i, i + LOOKUP_CHUNK)).execute();
       for (const r of rows) seen.add(r.doc_bidx);
     }
     const fresh = prepared.filter((p) => {
@@ -112,11 +113,11 @@ async function writeBatch(bdb: BenchDatabase<CipherSweetDb>, prepared: readonly 
       seen.add(p.docBidx);
       return true;
     });
-    await insertMany(trx, 'subjects', fresh.map((p) => p.subject));
-    await insertMany(trx, 'identities', fresh.map((p) => p.identity));
-    await insertMany(trx, 'identity_documents', fresh.map((p) => ({ doc_bidx: p.docBidx, subject_id: p.subject.id })));
-    await insertMany(trx, 'cases', fresh.flatMap((p) => (p.case ? [p.case] : [])));
-    await insertMany(trx, 'audit_events', fresh.map((p) => ({
+    await insertMany(trx, 'cs_subjects', fresh.map((p) => p.subject));
+    await insertMany(trx, 'cs_identities', fresh.map((p) => p.identity));
+    await insertMany(trx, 'cs_identity_documents', fresh.map((p) => ({ doc_bidx: p.docBidx, subject_id: p.subject.id })));
+    await insertMany(trx, 'cs_cases', fresh.flatMap((p) => (p.case ? [p.case] : [])));
+    await appendAudit(trx, bdb.engine, fresh.map((p) => ({
       at: now, actor: actor.id, actor_role: actor.role, action: 'create', resource_type: p.case ? 'case' : 'subject',
       resource_id: p.case?.id ?? null, subject_ref: p.subject.id, purpose: PURPOSE, reason: null, outcome: 'success', request_id: null,
     })));
@@ -165,8 +166,8 @@ async function ingestCipherSweet(bdb: BenchDatabase<CipherSweetDb>, rows: Rows, 
 
 /** One stored identity decrypts, and its document index recomputes to the stored one. */
 async function checkRoundTrip(bdb: BenchDatabase<CipherSweetDb>, rows: Rows): Promise<void> {
-  const stored = await bdb.db.selectFrom('identities').selectAll().limit(1).executeTakeFirstOrThrow();
-  const doc = await bdb.db.selectFrom('identity_documents').select('doc_bidx').where('subject_id', '=', stored.subject_id).executeTakeFirstOrThrow();
+  const stored = await bdb.db.selectFrom('cs_identities').selectAll().limit(1).executeTakeFirstOrThrow();
+  const doc = await bdb.db.selectFrom('cs_identity_documents').select('doc_bidx').where('subject_id', '=', stored.subject_id).executeTakeFirstOrThrow();
   const clear = await rows.identity.decryptRow(stored as never) as unknown as Record<string, string>;
   const [, indexes] = await rows.identity.prepareRowForStorage(clear);
   if (!/^\d{17}[\dX]$/.test(clear.id_number ?? '') || indexes.doc_bidx !== doc.doc_bidx) throw new BenchCheckError('ciphersweet round trip failed');
@@ -188,7 +189,7 @@ export async function runCipherSweet(input: PipelineInput): Promise<PipelineResu
       expectEqual('ciphersweet rows rejected', r.rejected, 0);
       expectEqual('ciphersweet rows imported', r.created, input.rows.length);
       const total = input.rows.length + input.warmup.length;
-      for (const t of ['subjects', 'identities', 'identity_documents', 'cases', 'audit_events'] as const) expectEqual(`ciphersweet ${t}`, await countRows(bdb.db, t), total);
+      for (const t of ['cs_subjects', 'cs_identities', 'cs_identity_documents', 'cs_cases', 'audit_events'] as const) expectEqual(`ciphersweet ${t}`, await countRows(bdb.db, t), total);
       await checkRoundTrip(bdb, rows);
       return {
         rows: input.rows.length, seconds, cpuSeconds, rowsPerSecond: input.rows.length / seconds, bytes: scratch.size(),

@@ -2,8 +2,9 @@
  * The plaintext pipeline: what the import would do without encryption. Same validation
  * (validateLineListRow), same in-file de-duplication, same batches, each batch in one
  * transaction that looks up the batch's documents, inserts people (identity in clear), cases
- * (details in clear) and one audit event per created person with the same multi-row statements,
- * and stores the progress marker. Subject and case ids are the same random ids as Epivault's.
+ * (details in clear) with the same multi-row statements and one audit event per created person,
+ * and stores the progress marker. Subject and case ids are the same random ids as Epivault's; the
+ * audit events go through the application's audit log (AuditRepository, Merkle tree included).
  */
 import { randomId } from '../../src/crypto/random.ts';
 import { addDays } from '../../src/domain/dates.ts';
@@ -13,8 +14,9 @@ import { DEFAULT_RETENTION_DAYS } from '../../src/domain/model.ts';
 import type { CaseInput, PersonInput } from '../../src/domain/model.ts';
 import { cliActor } from '../../src/services/app-context.ts';
 import { asRecords } from '../lib/dataset.ts';
-import { countRows, createPlainSchema, insertMany, openBenchDatabase, setProgress } from '../lib/bench-db.ts';
+import { appendAudit, countRows, createPlainSchema, insertMany, openBenchDatabase, setProgress } from '../lib/bench-db.ts';
 import type { BenchDatabase, PlainDb } from '../lib/bench-db.ts';
+import type { NewAuditEvent } from '../../src/storage/audit.repository.ts';
 import { ProgressLine } from '../lib/progress.ts';
 import { BENCH_JOB, documentKeys, expectEqual, measure, PURPOSE } from './common.ts';
 import type { PipelineInput, PipelineResult } from './common.ts';
@@ -40,8 +42,8 @@ async function writeBatch(bdb: BenchDatabase<PlainDb>, batch: readonly Valid[], 
       }
     }
     const people: PlainDb['people'][] = [];
-    const cases: PlainDb['cases'][] = [];
-    const audit: Omit<PlainDb['audit_events'], 'seq'>[] = [];
+    const cases: PlainDb['clear_cases'][] = [];
+    const audit: NewAuditEvent[] = [];
     for (const v of batch) {
       const keys = v.docs.map((d) => `${d.type}|${d.number}`);
       if (keys.some((k) => seen.has(k))) continue;
@@ -74,8 +76,8 @@ async function writeBatch(bdb: BenchDatabase<PlainDb>, batch: readonly Valid[], 
       });
     }
     await insertMany(trx, 'people', people);
-    await insertMany(trx, 'cases', cases);
-    await insertMany(trx, 'audit_events', audit);
+    await insertMany(trx, 'clear_cases', cases);
+    await appendAudit(trx, bdb.engine, audit);
     if (job) await setProgress(trx, job, String(cursor), now);
     return people.length;
   });
@@ -132,7 +134,7 @@ export async function runPlaintext(input: PipelineInput): Promise<PipelineResult
       expectEqual('plaintext rows rejected', r.rejected, 0);
       expectEqual('plaintext rows imported', r.created, input.rows.length);
       const total = input.rows.length + input.warmup.length;
-      for (const t of ['people', 'cases', 'audit_events'] as const) expectEqual(`plaintext ${t}`, await countRows(bdb.db, t), total);
+      for (const t of ['people', 'clear_cases', 'audit_events'] as const) expectEqual(`plaintext ${t}`, await countRows(bdb.db, t), total);
       return { rows: input.rows.length, seconds, cpuSeconds, rowsPerSecond: input.rows.length / seconds, bytes: scratch.size(), extra: {} };
     } finally {
       await bdb.close();

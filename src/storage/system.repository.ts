@@ -44,6 +44,14 @@ export class SystemRepository {
       .onConflict((oc) => oc.column('job').doUpdateSet({ cursor, updated_at: at })).execute();
   }
 
+  /**
+   * SQLite only: this connection's `synchronous` level. A bulk load (seed) sets OFF while it runs,
+   * then NORMAL again and checkpoints (Store.checkpoint), so that what it finished is durable.
+   */
+  async setSqliteSynchronous(level: 'OFF' | 'NORMAL'): Promise<void> {
+    await sql.raw(`pragma synchronous = ${level === 'OFF' ? 'OFF' : 'NORMAL'}`).execute(this.db);
+  }
+
   async count(table: CountedTable): Promise<number> {
     const r = await this.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
