@@ -7,6 +7,7 @@ import type { Database } from './schema.ts';
 import type { DatabaseTarget, Engine } from './engine.ts';
 import { coreMigration } from './migrations/0001-core.ts';
 import { auditLogMigration } from './migrations/0002-audit-log.ts';
+import { staffMigration } from './migrations/0003-staff.ts';
 
 // PostgreSQL `bigint` (the audit sequence) and `count(*)` arrive as strings; they stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -24,7 +25,7 @@ export interface OpenDatabase {
 }
 
 function migrations(engine: Engine): Record<string, Migration> {
-  return { '0001-core': coreMigration(engine), '0002-audit-log': auditLogMigration(engine) };
+  return { '0001-core': coreMigration(engine), '0002-audit-log': auditLogMigration(engine), '0003-staff': staffMigration(engine) };
 }
 
 /** Opens a database (SQLite in WAL mode, or a PostgreSQL pool) and applies pending migrations. */

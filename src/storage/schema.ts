@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import type { Generated, Insertable } from 'kysely';
 
 /**
  * The database as Kysely sees it. Columns named `sealed` and `wrapped` hold envelopes
@@ -120,6 +120,76 @@ export interface AuditCheckpointTable {
 
 export interface JobProgressTable { job: string; cursor: string; updated_at: string }
 
+/** A staff account (migration 0003). `totp_sealed` is the TOTP secret in an envelope; `password_hash` an Argon2id PHC string. */
+export interface StaffAccountTable {
+  id: string;
+  username: string;
+  role: string;
+  jurisdiction_code: string;
+  password_hash: string;
+  /** 1 after `user add`/`user reset` and for the first administrator: a new password is required at next sign-in. */
+  must_change_password: number;
+  totp_sealed: Buffer;
+  /** The last TOTP time step accepted: a code of that step or an earlier one is refused (replay). */
+  totp_last_step: number | null;
+  /** 1 for the demo accounts that `npm start` creates in the demo data directory only. */
+  demo: Generated<number>;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A server-side session; the cookie holds the random session id, the table only its SHA-256. */
+export interface StaffSessionTable {
+  id_hash: Buffer;
+  account_id: string;
+  /** 'password_change' until a forced password change is done, then 'active'. */
+  stage: string;
+  created_at: string;
+  last_seen_at: string;
+  /** Absolute timeout. The idle timeout is checked against last_seen_at. */
+  expires_at: string;
+  ended_at: string | null;
+}
+
+/** Failed sign-ins per keyed MAC of the username (existing or not), for growing delays and lockout. */
+export interface LoginThrottleTable { key: Buffer; failures: number; first_failure_at: string; locked_until: string | null; updated_at: string }
+
+export interface TermsAcceptanceTable { account_id: string; version: string; accepted_at: string }
+
+/** One field of one record revealed to one account until `expires_at`. */
+export interface RevealGrantTable { id: string; account_id: string; resource_type: string; resource_id: string; field: string; created_at: string; expires_at: string }
+
+/** Break-glass access to an unassigned case in the actor's jurisdiction; reviewed afterwards by a supervisor. */
+export interface BreakGlassGrantTable {
+  id: string;
+  account_id: string;
+  case_id: string;
+  jurisdiction_code: string;
+  reason: string;
+  created_at: string;
+  expires_at: string;
+  review_status: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+}
+
+/** A supervision alert over the audit stream; `details` is JSON without personal data, `event_seqs` a JSON array of audit seqs. */
+export interface AlertTable {
+  id: string;
+  kind: string;
+  account_id: string;
+  jurisdiction_code: string;
+  details: string;
+  event_seqs: string;
+  status: string;
+  decision: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   meta: MetaTable;
   wrapped_keys: WrappedKeyTable;
@@ -140,6 +210,13 @@ export interface Database {
   audit_tiles: AuditTileTable;
   audit_checkpoints: AuditCheckpointTable;
   job_progress: JobProgressTable;
+  staff_accounts: StaffAccountTable;
+  staff_sessions: StaffSessionTable;
+  login_throttle: LoginThrottleTable;
+  terms_acceptances: TermsAcceptanceTable;
+  reveal_grants: RevealGrantTable;
+  break_glass_grants: BreakGlassGrantTable;
+  alerts: AlertTable;
 }
 
 /** Row shapes for inserts, so that services never import Kysely themselves. */
