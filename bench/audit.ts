@@ -91,7 +91,10 @@ async function createPlainTable(db: Kysely<PlainAudit>, engine: 'sqlite' | 'post
     .addColumn('subject_ref', 'text').addColumn('purpose', 'text', (c) => c.notNull()).addColumn('reason', 'text')
     .addColumn('outcome', 'text', (c) => c.notNull()).addColumn('request_id', 'text')
     .execute();
+  // The same secondary indexes as audit_events (subject, actor and time for the auditor's queries).
   await db.schema.createIndex('audit_events_plain_subject_ref').on('audit_events_plain').column('subject_ref').execute();
+  await db.schema.createIndex('audit_events_plain_actor').on('audit_events_plain').columns(['actor', 'seq']).execute();
+  await db.schema.createIndex('audit_events_plain_at').on('audit_events_plain').column('at').execute();
   await appendOnly(db as Kysely<unknown>, engine, 'audit_events_plain');
 }
 

@@ -9,6 +9,17 @@ export type AuditEventRow = Selectable<AuditEventTable>;
 /** An event as it is hashed into the log: every column but the leaf hash itself. */
 export type AuditEventRecord = Omit<AuditEventRow, 'leaf_hash'>;
 /** An event to append: the log assigns `seq` and computes `leaf_hash`. */
+/** An auditor's filters (every one optional), with keyset pagination. */
+export interface AuditQuery {
+  readonly actor?: string;
+  readonly subjectRef?: string;
+  readonly action?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly beforeSeq?: number;
+  readonly limit: number;
+}
+
 export type NewAuditEvent = Omit<Insertable<AuditEventTable>, 'seq' | 'leaf_hash'>;
 export type AuditCheckpointRow = Selectable<AuditCheckpointTable>;
 
@@ -182,6 +193,40 @@ export class AuditRepository {
   async list(afterSeq: number, limit: number): Promise<AuditEventRow[]> {
     const rows = await this.db.selectFrom('audit_events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
     return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  }
+
+  /**
+   * Events matching an auditor's filters, newest first, keyset-paginated by seq (`beforeSeq`):
+   * actor, subject reference, action, time range [from, to).
+   */
+  async query(filter: AuditQuery): Promise<AuditEventRecord[]> {
+    let q = this.db.selectFrom('audit_events')
+      .select(['seq', 'at', 'actor', 'actor_role', 'action', 'resource_type', 'resource_id', 'subject_ref', 'purpose', 'reason', 'outcome', 'request_id']);
+    if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
+    if (filter.subjectRef !== undefined) q = q.where('subject_ref', '=', filter.subjectRef);
+    if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+    if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
+    if (filter.to !== undefined) q = q.where('at', '<', filter.to);
+    if (filter.beforeSeq !== undefined) q = q.where('seq', '<', filter.beforeSeq);
+    const rows = await q.orderBy('seq', 'desc').limit(filter.limit).execute();
+    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  }
+
+  /** Events with seq <= `uptoSeq` and time >= `from`, in seq order: the context a supervision scan looks back on. */
+  async since(from: string, uptoSeq: number, limit: number): Promise<AuditEventRecord[]> {
+    const rows = await this.db.selectFrom('audit_events')
+      .select(['seq', 'at', 'actor', 'actor_role', 'action', 'resource_type', 'resource_id', 'subject_ref', 'purpose', 'reason', 'outcome', 'request_id'])
+      .where('at', '>=', from).where('seq', '<=', uptoSeq).orderBy('seq').limit(limit).execute();
+    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  }
+
+  /** Counts of one actor's events per action and outcome in [from, to): the per-staff activity report. */
+  async activity(actor: string, from: string, to: string): Promise<{ action: string; outcome: string; n: number }[]> {
+    const rows = await this.db.selectFrom('audit_events')
+      .select(['action', 'outcome', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('actor', '=', actor).where('at', '>=', from).where('at', '<', to)
+      .groupBy(['action', 'outcome']).orderBy('action').orderBy('outcome').execute();
+    return rows.map((r) => ({ action: r.action, outcome: r.outcome, n: Number(r.n) }));
   }
 
   async count(): Promise<number> {

@@ -69,5 +69,5 @@ export class Store extends Repositories {
 export { openDatabase } from './database.ts';
 export { parseDatabaseUrl, describeDatabase } from './engine.ts';
 export type { Engine, DatabaseTarget } from './engine.ts';
-export type { AuditCheckpointRow, AuditEventRecord, AuditEventRow, AuditLogHashing, AuditTile, AuditTreeHead, NewAuditEvent, TileEntry } from './audit.repository.ts';
+export type { AuditCheckpointRow, AuditEventRecord, AuditQuery, AuditEventRow, AuditLogHashing, AuditTile, AuditTreeHead, NewAuditEvent, TileEntry } from './audit.repository.ts';
 export { splitHashes, TILE_WIDTH } from './audit.repository.ts';

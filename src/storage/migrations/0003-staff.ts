@@ -100,6 +100,10 @@ export function staffMigration(engine: Engine): Migration {
         .execute();
       await db.schema.createIndex('alerts_open').on('alerts').columns(['jurisdiction_code', 'status']).execute();
 
+      // Auditor queries by actor and time, and the supervision scan's look-back by time.
+      await db.schema.createIndex('audit_events_actor').on('audit_events').columns(['actor', 'seq']).execute();
+      await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+
       await db.schema.createIndex('case_assignments_staff').on('case_assignments').column('staff_id').execute();
     },
   };
