@@ -66,7 +66,8 @@ export interface AlertCandidate {
 
 /** Actions that touch personal data (a search, read or reveal of a record). */
 const PERSONAL_DATA_ACTIONS = new Set(['read', 'list', 'search', 'reveal', 'export', 'update', 'create']);
-const STAFF_ACTOR = /^u_/;
+/** Staff accounts, as opposed to `system:…` actors and `anonymous` (failed sign-ins with unknown usernames). */
+const isStaff = (actor: string) => actor !== 'anonymous' && !actor.startsWith('system:');
 
 interface WindowRule {
   readonly kind: AlertKind;
@@ -90,13 +91,13 @@ const WINDOW_RULES: readonly WindowRule[] = [
   },
   {
     kind: 'out_of_scope',
-    matches: (e) => e.outcome === 'denied' && STAFF_ACTOR.test(e.actor),
+    matches: (e) => e.outcome === 'denied' && isStaff(e.actor),
     threshold: (t) => t.denied,
     windowMinutes: (t) => t.deniedWindowMinutes,
   },
   {
     kind: 'failed_sign_in',
-    matches: (e) => e.action === 'sign_in' && e.outcome === 'failure',
+    matches: (e) => e.action === 'auth.login' && e.outcome === 'failure',
     threshold: (t) => t.failedSignIns,
     windowMinutes: (t) => t.failedSignInWindowMinutes,
   },
@@ -127,7 +128,7 @@ export function detectAlerts(events: readonly SupervisionEvent[], afterSeq: numb
       alerts.push({ seq: e.seq, alert: { kind: 'break_glass', actor: e.actor, seqs: [e.seq], details: { resourceType: e.resourceType } } });
     }
   }
-  for (const [actor, list] of groupByActor(events.filter((e) => STAFF_ACTOR.test(e.actor) && PERSONAL_DATA_ACTIONS.has(e.action) && e.outcome === 'success'))) {
+  for (const [actor, list] of groupByActor(events.filter((e) => isStaff(e.actor) && PERSONAL_DATA_ACTIONS.has(e.action) && e.outcome === 'success'))) {
     let previousDay: string | null = null;
     for (const e of list) {
       const local = localTime(e.at, t.timeZone);
