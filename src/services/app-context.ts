@@ -3,6 +3,7 @@ import type { Config } from '../config/config.ts';
 import { auditLogHashing } from '../audit/leaf.ts';
 import { openDatabase, parseDatabaseUrl, Store } from '../storage/store.ts';
 import type { DatabaseTarget } from '../storage/store.ts';
+import { AuditGroupWriter } from './audit.service.ts';
 import type { Actor } from './audit.service.ts';
 import { adoptLegacyAuditEvents } from './audit-log.service.ts';
 import { loadKeySet, openKeyring } from './keys.service.ts';
@@ -16,6 +17,8 @@ export interface AppContext {
   readonly keys: KeySet;
   readonly actor: Actor;
   readonly logger: Logger;
+  /** Group-committing audit writer for the events of reads (services/audit.service.ts). */
+  readonly auditWriter: AuditGroupWriter;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   try {
     const keys = await loadKeySet(store, keyring);
     await adoptLegacyAuditEvents(store);
-    return { store, keys, actor: options.actor ?? cliActor(), logger, close: () => store.close() };
+    return { store, keys, actor: options.actor ?? cliActor(), logger, auditWriter: new AuditGroupWriter(store, keys), close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;
