@@ -4,12 +4,14 @@
  */
 import { AUDIT_USAGE, runAudit } from './audit.ts';
 import { INGEST_USAGE, runIngest, UsageError } from './ingest.ts';
+import { READ_USAGE, runRead } from './read.ts';
 import { runSqliteShape, SQLITE_SHAPE_USAGE } from './sqlite-shape.ts';
 
 const BENCHES: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
   ingest: { run: runIngest, usage: INGEST_USAGE },
   audit: { run: runAudit, usage: AUDIT_USAGE },
   'sqlite-shape': { run: runSqliteShape, usage: SQLITE_SHAPE_USAGE },
+  read: { run: runRead, usage: READ_USAGE },
 };
 
 function usage(): string {
