@@ -26,13 +26,13 @@ import { DEMO_ACCOUNTS } from '../src/services/demo-accounts.service.ts';
 import { UsageError } from './ingest.ts';
 import { log } from './lib/progress.ts';
 
-export const READ_USAGE = `usage: npm run bench -- read [--seconds S] [--connections C] [--rounds R] [--log-level L]
+export const READ_USAGE = `usage: npm run bench -- read [--seconds S] [--connections C] [--rounds R] [--log-level L] [--profile DIR]
   signed-in masked case reads/s (policy, decryption, audit) vs a Fastify hello-world route, SQLite demo city`;
 
-interface ReadArgs { seconds: number; connections: number; rounds: number; logLevel: string }
+interface ReadArgs { seconds: number; connections: number; rounds: number; logLevel: string; profile?: string }
 
 function parse(argv: string[]): ReadArgs {
-  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' }, 'log-level': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' }, 'log-level': { type: 'string' }, profile: { type: 'string' } }, strict: true });
   const int = (name: string, v: string | undefined, dflt: number, max: number) => {
     if (v === undefined) return dflt;
     const n = Number(v);
@@ -41,7 +41,7 @@ function parse(argv: string[]): ReadArgs {
   };
   const logLevel = values['log-level'] ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new UsageError('--log-level must be a pino level');
-  return { seconds: int('seconds', values.seconds, 10, 600), connections: int('connections', values.connections, 10, 1000), rounds: int('rounds', values.rounds, 3, 20), logLevel };
+  return { seconds: int('seconds', values.seconds, 10, 600), connections: int('connections', values.connections, 10, 1000), rounds: int('rounds', values.rounds, 3, 20), logLevel, ...(values.profile ? { profile: values.profile } : {}) };
 }
 
 /** Starts a child process and resolves with the address it announces (a line matching `re`). */
@@ -108,7 +108,9 @@ export async function runRead(argv: string[]): Promise<void> {
     log(`read: starting the demo server in ${dir} (demo city and accounts; ~15 s)`);
     const port = 20000 + Math.floor(Math.random() * 20000);
     const env = { ...process.env, EPIVAULT_LOG_LEVEL: args.logLevel };
-    const server = await startProcess(['bin/epivault.js', 'start', '--data', dir, '--port', String(port)], env, /listening on (http:\/\/[^\s]+)/, 300_000);
+    // --profile DIR: the server writes a V8 CPU profile there when it stops (bench/lib/cpuprofile-summary.ts reads it).
+    const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+    const server = await startProcess([...profile, 'bin/epivault.js', 'start', '--data', dir, '--port', String(port)], env, /listening on (http:\/\/[^\s]+)/, 300_000);
     children.push(server.child);
     const hello = await startProcess(['--import', 'tsx', 'bench/lib/hello-server.ts'], process.env, /(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
     children.push(hello.child);
