@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const cryptoLibs = { paths: ['node:crypto', 'crypto', 'ciphersweet-js'], patterns: ['@noble/*', '@hpke/*'] };
+const cryptoLibs = { paths: ['node:crypto', 'crypto', 'ciphersweet-js', '@node-rs/argon2', 'otplib'], patterns: ['@noble/*', '@hpke/*', '@otplib/*'] };
 const dbLibs = { paths: ['kysely', 'better-sqlite3', 'pg'], patterns: ['kysely/*'] };
 const layer = (path) => ({ paths: [], patterns: [path] });
 // One no-restricted-imports rule from several groups, each with its message.
@@ -42,6 +42,17 @@ export default tseslint.config(
   {
     files: ['src/storage/**/*.ts'],
     rules: { 'no-restricted-imports': restrict([cryptoLibs, 'storage stores ciphertext; crypto lives in src/crypto.']) },
+  },
+  {
+    // The staff console runs in the browser: browser globals, and of the server code only the pure
+    // src/domain rules may be bundled into it.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', localStorage: 'readonly', fetch: 'readonly', history: 'readonly', location: 'readonly', MutationObserver: 'readonly', HTMLElement: 'readonly', HTMLCanvasElement: 'readonly', Event: 'readonly', requestAnimationFrame: 'readonly' } },
+    rules: { 'no-restricted-imports': restrict(
+      [{ paths: [], patterns: ['node:*', '**/src/services/**', '**/src/storage/**', '**/src/crypto/**', '**/src/http/**', '**/src/cli/**', '**/src/policy/**', '**/src/audit/**', '**/src/config/**'] }, 'The console is browser code: it may import only src/domain from the server side.'],
+      [cryptoLibs, 'The console never does its own cryptography.'],
+      [dbLibs, 'The console never touches the database.'],
+    ) },
   },
   {
     files: ['src/http/**/*.ts', 'src/cli/**/*.ts'],

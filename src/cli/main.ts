@@ -7,6 +7,7 @@ import { registerSeed } from './commands/seed.command.ts';
 import { registerServe } from './commands/serve.command.ts';
 import { registerStart } from './commands/start.command.ts';
 import { registerStats } from './commands/stats.command.ts';
+import { registerUser } from './commands/user.command.ts';
 
 /**
  * The `epivault` command. Errors print one line naming the problem (never a personal value) and
@@ -29,6 +30,7 @@ registerSeed(program);
 registerKeys(program);
 registerImport(program);
 registerAudit(program);
+registerUser(program);
 
 const KNOWN = new Set(['ServiceError', 'CryptoError', 'DecryptionError', 'ConfigError', 'ImportError']);
 

@@ -11,6 +11,17 @@ export interface Config {
   readonly port: number;
   /** How often the server writes a signed audit checkpoint when the log has grown. */
   readonly checkpointIntervalMinutes: number;
+  /** How long a reveal grant shows one field of one record in clear (EPIVAULT_REVEAL_MINUTES, default 15). */
+  readonly revealMinutes: number;
+  /** How long a break-glass grant opens an unassigned case (EPIVAULT_BREAK_GLASS_HOURS, default 4). */
+  readonly breakGlassHours: number;
+  /** Staff sessions end after this long without a request (EPIVAULT_SESSION_IDLE_MINUTES, default 30). */
+  readonly sessionIdleMinutes: number;
+  /** Staff sessions end this long after sign-in whatever happens (EPIVAULT_SESSION_MAX_HOURS, default 12). */
+  readonly sessionMaxHours: number;
+  /** PEM certificate and key files for HTTPS (EPIVAULT_TLS_CERT / EPIVAULT_TLS_KEY, or --tls-cert/--tls-key). */
+  readonly tlsCert: string | null;
+  readonly tlsKey: string | null;
 }
 
 const schema = z.object({
@@ -20,6 +31,12 @@ const schema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   checkpointIntervalMinutes: z.coerce.number().min(0.1).max(24 * 60).default(10),
+  revealMinutes: z.coerce.number().min(1).max(24 * 60).default(15),
+  breakGlassHours: z.coerce.number().min(0.1).max(72).default(4),
+  sessionIdleMinutes: z.coerce.number().min(1).max(24 * 60).default(30),
+  sessionMaxHours: z.coerce.number().min(0.1).max(7 * 24).default(12),
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
 });
 
 export interface ConfigInput {
@@ -27,6 +44,8 @@ export interface ConfigInput {
   db?: string;
   host?: string;
   port?: string | number;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -42,10 +61,19 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     host: input.host ?? env.EPIVAULT_HOST ?? undefined,
     port: input.port ?? env.EPIVAULT_PORT ?? undefined,
     checkpointIntervalMinutes: env.EPIVAULT_CHECKPOINT_MINUTES ?? undefined,
+    revealMinutes: env.EPIVAULT_REVEAL_MINUTES ?? undefined,
+    breakGlassHours: env.EPIVAULT_BREAK_GLASS_HOURS ?? undefined,
+    sessionIdleMinutes: env.EPIVAULT_SESSION_IDLE_MINUTES ?? undefined,
+    sessionMaxHours: env.EPIVAULT_SESSION_MAX_HOURS ?? undefined,
+    tlsCert: input.tlsCert ?? env.EPIVAULT_TLS_CERT ?? undefined,
+    tlsKey: input.tlsKey ?? env.EPIVAULT_TLS_KEY ?? undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`invalid setting ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  if (Boolean(parsed.data.tlsCert) !== Boolean(parsed.data.tlsKey)) {
+    throw new ConfigError('invalid setting tls: give both a certificate (EPIVAULT_TLS_CERT or --tls-cert) and its key (EPIVAULT_TLS_KEY or --tls-key)');
   }
   const dataDir = resolve(parsed.data.dataDir);
   return {
@@ -56,5 +84,11 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     host: parsed.data.host,
     port: parsed.data.port,
     checkpointIntervalMinutes: parsed.data.checkpointIntervalMinutes,
+    revealMinutes: parsed.data.revealMinutes,
+    breakGlassHours: parsed.data.breakGlassHours,
+    sessionIdleMinutes: parsed.data.sessionIdleMinutes,
+    sessionMaxHours: parsed.data.sessionMaxHours,
+    tlsCert: parsed.data.tlsCert ? resolve(parsed.data.tlsCert) : null,
+    tlsKey: parsed.data.tlsKey ? resolve(parsed.data.tlsKey) : null,
   };
 }

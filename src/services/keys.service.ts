@@ -16,6 +16,10 @@ export interface KeySet {
   readonly tokenRef: SystemKey;
   /** Ed25519 seed that signs audit checkpoints (docs/AUDIT.md). */
   readonly auditSigning: SigningKey;
+  /** AES-256-GCM key sealing staff TOTP secrets (`staff_accounts.totp_sealed`). */
+  readonly staffTotp: SystemKey;
+  /** HMAC key of staff sign-in: CSRF tokens and login-throttle keys (docs/CRYPTO.md). */
+  readonly staffAuth: TokenKey;
 }
 
 const COLUMN_KEYS = {
@@ -26,6 +30,8 @@ const COLUMN_KEYS = {
   auditSubject: ['token/audit-subject', 'token'],
   tokenRef: ['system/token-ref', 'system'],
   auditSigning: ['signing/audit-checkpoint', 'signing'],
+  staffTotp: ['system/staff-totp', 'system'],
+  staffAuth: ['token/staff-auth', 'token'],
 } as const satisfies Record<string, readonly [string, WrappedKeyKind]>;
 
 /** Where the root key comes from: `EPIVAULT_ROOT_KEY` (the key file's JSON) wins over the file. */
@@ -66,6 +72,8 @@ export async function loadKeySet(store: Store, keyring: RootKeyring): Promise<Ke
     auditSubject: get(...COLUMN_KEYS.auditSubject),
     tokenRef: get(...COLUMN_KEYS.tokenRef),
     auditSigning: get(...COLUMN_KEYS.auditSigning),
+    staffTotp: get(...COLUMN_KEYS.staffTotp),
+    staffAuth: get(...COLUMN_KEYS.staffAuth),
   };
 }
 

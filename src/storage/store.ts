@@ -2,10 +2,14 @@ import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Db, OpenDatabase } from './database.ts';
+import { AccessRepository } from './access.repository.ts';
 import { AuditRepository } from './audit.repository.ts';
 import type { AuditLogHashing } from './audit.repository.ts';
 import type { Engine } from './engine.ts';
 import { CaseRepository } from './case.repository.ts';
+import { ContactRepository } from './contact.repository.ts';
+import { NoteRepository } from './note.repository.ts';
+import { StaffRepository } from './staff.repository.ts';
 import { SubjectRepository } from './subject.repository.ts';
 import { SystemRepository } from './system.repository.ts';
 import { TravelRepository } from './travel.repository.ts';
@@ -17,6 +21,10 @@ export class Repositories {
   readonly travel: TravelRepository;
   readonly audit: AuditRepository;
   readonly system: SystemRepository;
+  readonly access: AccessRepository;
+  readonly contacts: ContactRepository;
+  readonly notes: NoteRepository;
+  readonly staff: StaffRepository;
 
   constructor(db: Db | Transaction<Database>, engine: Engine, auditHashing: AuditLogHashing | null) {
     this.subjects = new SubjectRepository(db);
@@ -24,6 +32,10 @@ export class Repositories {
     this.travel = new TravelRepository(db);
     this.audit = new AuditRepository(db, engine, auditHashing);
     this.system = new SystemRepository(db);
+    this.access = new AccessRepository(db);
+    this.contacts = new ContactRepository(db);
+    this.notes = new NoteRepository(db);
+    this.staff = new StaffRepository(db);
   }
 }
 

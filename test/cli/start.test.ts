@@ -24,6 +24,9 @@ describe('epivault start', () => {
           assert.match(output, /listening on/, output);
           if (round === 1) assert.match(output, /demo city written: 2000 synthetic persons/);
           else assert.doesNotMatch(output, /demo city written/);
+          // DEMO ONLY staff accounts, one per role, printed at every start of the demo data directory.
+          assert.match(output, /^DEMO ONLY: demo-investigator\tinvestigator\t1101\d\d\tDEMO-ONLY-investigator-2026\t[A-Z2-7]{32}$/m);
+          assert.equal(output.match(/^DEMO ONLY: demo-/gm)?.length, 8);
           const res = await fetch(`http://127.0.0.1:${port}/healthz`);
           assert.equal(res.status, 200);
           assert.deepEqual(await res.json(), { status: 'ok', database: 'ok' });

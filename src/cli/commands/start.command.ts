@@ -1,10 +1,21 @@
 import type { Command } from 'commander';
+import { createFirstAdministrator } from '../../services/accounts.service.ts';
+import { ensureDemoAccounts, markDemoDataDir } from '../../services/demo-accounts.service.ts';
+import type { DemoAccount } from '../../services/demo-accounts.service.ts';
 import { ensureDemoCity } from '../../services/demo.service.ts';
 import { initDataDir, isInitialized } from '../../services/init.service.ts';
 import { configFrom, out, withCommon } from '../common.ts';
 import type { CommonOptions } from '../common.ts';
 import { createProgress } from '../progress.ts';
 import { serve } from './serve.command.ts';
+import { printEnrolment } from './user.command.ts';
+
+/** The demo accounts' fixed credentials, printed at every demo start. */
+function printDemoAccounts(accounts: readonly DemoAccount[]): void {
+  out('DEMO ONLY: demo staff accounts with fixed, published credentials. Never put real data in this data directory.');
+  out('DEMO ONLY: username\trole\tjurisdiction\tpassword\tTOTP secret (add it to an authenticator app)');
+  for (const d of accounts) out(`DEMO ONLY: ${d.account.username}\t${d.account.role}\t${d.account.jurisdiction}\t${d.password}\t${d.totpSecret}`);
+}
 
 /** `npm start`: on first run initialize the data directory and write the demo city; then serve. */
 export function registerStart(program: Command): void {
@@ -17,6 +28,12 @@ export function registerStart(program: Command): void {
       if (!isInitialized(config)) {
         await initDataDir(config);
         out(`initialized ${config.dataDir} (root key file ${config.keyFile}, mode 0600)`);
+        if (opts.demo) await markDemoDataDir(config);
+        else {
+          const admin = await createFirstAdministrator(config);
+          out(`first administrator: ${admin.account.username}`);
+          printEnrolment(admin.enrolment);
+        }
       }
       if (opts.demo) {
         const bar = createProgress('demo city');
@@ -27,6 +44,8 @@ export function registerStart(program: Command): void {
         });
         bar.stop();
         if (demo) out(`demo city written: ${demo.personsWritten} synthetic persons, ${demo.travelRecords} travel records, ${Object.values(demo.casesByClassification).reduce((a, b) => a + b, 0)} cases (seed ${demo.seed})`);
+        const accounts = await ensureDemoAccounts(config);
+        if (accounts) printDemoAccounts(accounts);
       }
       await serve(config);
     });
