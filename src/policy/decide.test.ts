@@ -85,11 +85,13 @@ const SPEC: readonly Row[] = [
   [SUP, 'audit', 'alert', ['review'], 'rec∧J∧¬own'],
   [[AUD, DPO], 'audit', 'alert', ['list', 'read'], 'J'],
   // the audit log
-  [[AUD, DPO], 'audit', 'audit_event', ['list', 'read'], 'any'],
+  [[AUD, DPO], 'audit', 'audit_event', ['list', 'read', 'export'], 'any'],
   [DPO, 'data_subject_request', 'audit_event', ['list', 'read'], 'any'],
   // accounts and terms
   [ADM, 'administration', 'account', ['list', 'read', 'create', 'update'], 'J'],
   [SUP, [CI, CT], 'account', ['list', 'read'], 'J'],
+  // the per-staff activity report (counts of an account's audit events)
+  [[SUP, AUD, DPO], 'audit', 'account', ['read'], 'J'],
   ['*', '*', 'account', ['read'], 'own'],
   ['*', '*', 'terms', ['read', 'update'], 'any'],
 ];
