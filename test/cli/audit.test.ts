@@ -17,7 +17,7 @@ describe('epivault audit (command line)', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('shows --help for every audit command', async () => {
-    for (const cmd of [['audit'], ['audit', 'verify'], ['audit', 'checkpoint'], ['audit', 'public-key'], ['audit', 'prove'], ['audit', 'verify-proof']]) {
+    for (const cmd of [['audit'], ['audit', 'verify'], ['audit', 'checkpoint'], ['audit', 'public-key'], ['audit', 'prove'], ['audit', 'verify-proof'], ['audit', 'scan']]) {
       const r = await runCli([...cmd, '--help']);
       assert.equal(r.code, 0, cmd.join(' '));
       assert.match(r.stdout, /Usage: epivault audit/);
@@ -25,12 +25,28 @@ describe('epivault audit (command line)', () => {
     }
   });
 
+  it('scans the audit stream for supervision alerts once per event, and refuses a bad threshold file by name', async () => {
+    const first = await runCli(['audit', 'scan', '--data', data]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^supervision scan: [1-9]\d* events scanned, 0 alerts raised/);
+    const again = await runCli(['audit', 'scan', '--data', data]);
+    assert.match(again.stdout, /^supervision scan: 0 events scanned, 0 alerts raised/);
+    writeFileSync(join(data, 'supervision.json'), JSON.stringify({ reveals: -1 }));
+    const bad = await runCli(['audit', 'scan', '--data', data]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /supervision setting reveals/);
+    rmSync(join(data, 'supervision.json'));
+  });
+
   it('writes a checkpoint, proves an event, checks the proof offline, and verifies against the kept checkpoint', async () => {
     const cpFile = join(dir, 'checkpoint.txt');
     const cp = await runCli(['audit', 'checkpoint', '--data', data, '--out', cpFile]);
     assert.equal(cp.code, 0, cp.stderr);
-    assert.match(cp.stdout, /^epivault\.local\/audit-log\/[0-9a-f]{16}\n1\n[A-Za-z0-9+/]{43}=\n\n\u2014 epivault\.local\/audit-log\/[0-9a-f]{16} [A-Za-z0-9+/]+=*\n$/);
+    assert.match(cp.stdout, /^epivault\.local\/audit-log\/[0-9a-f]{16}\n\d+\n[A-Za-z0-9+/]{43}=\n\n\u2014 epivault\.local\/audit-log\/[0-9a-f]{16} [A-Za-z0-9+/]+=*\n$/);
     assert.equal(readFileSync(cpFile, 'utf8'), cp.stdout);
+    // init writes its own event and the first administrator's.
+    const size = Number(cp.stdout.split('\n')[1]);
+    assert.ok(size >= 2);
 
     const key = await runCli(['audit', 'public-key', '--data', data]);
     assert.equal(key.code, 0, key.stderr);
@@ -49,7 +65,7 @@ describe('epivault audit (command line)', () => {
     const elsewhere = { EPIVAULT_DATA_DIR: join(dir, 'nowhere'), EPIVAULT_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
     const ok = await runCli(['audit', 'verify-proof', bundleFile, '--key', keyText], elsewhere);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(ok.stdout, /^proof verified: event 1 is in the log epivault\.local\/audit-log\/[0-9a-f]{16} of size 1 /);
+    assert.match(ok.stdout, new RegExp(`^proof verified: event 1 is in the log epivault\\.local/audit-log/[0-9a-f]{16} of size ${size} `));
     const keyFile = join(dir, 'log.pub');
     writeFileSync(keyFile, key.stdout);
     assert.equal((await runCli(['audit', 'verify-proof', bundleFile, '--key', keyFile], elsewhere)).code, 0);
@@ -62,7 +78,7 @@ describe('epivault audit (command line)', () => {
     const verify = await runCli(['audit', 'verify', '--data', data, '--against', cpFile]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /^audit log verified: \d+ events, tree size \d+, root /);
-    assert.match(verify.stdout, /extends the checkpoint of size 1: consistency proof verified/);
+    assert.match(verify.stdout, new RegExp(`extends the checkpoint of size ${size}: consistency proof verified`));
     const json = await runCli(['audit', 'verify', '--data', data, '--json']);
     assert.equal((JSON.parse(json.stdout) as { ok: boolean }).ok, true);
   });

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openApp } from '../../services/app-context.ts';
 import { auditPublicKey, proveEvent, verifyAuditLog, verifyProofBundle, writeCheckpoint } from '../../services/audit-log.service.ts';
 import { ServiceError } from '../../services/errors.ts';
+import { loadThresholds, scanSupervision } from '../../services/supervision.service.ts';
 import { configFrom, out, withCommon } from '../common.ts';
 import type { CommonOptions } from '../common.ts';
 import { createProgress } from '../progress.ts';
@@ -96,6 +98,18 @@ export function registerAudit(program: Command): void {
         const text = `${JSON.stringify(await proveEvent(ctx, Number(opts.event)), null, 2)}\n`;
         if (opts.out) writeFileSync(opts.out, text);
         process.stdout.write(text);
+      } finally {
+        await ctx.close();
+      }
+    });
+
+  withCommon(audit.command('scan').description('run the supervision rules over the audit events written since the last scan and store the alerts (the server does this every minute)'))
+    .action(async (opts: CommonOptions) => {
+      const config = configFrom(opts);
+      const ctx = await openApp(config);
+      try {
+        const r = await scanSupervision(ctx, loadThresholds(join(config.dataDir, 'supervision.json')));
+        out(`supervision scan: ${r.scanned} events scanned, ${r.alerts} alerts raised (cursor ${r.cursor})`);
       } finally {
         await ctx.close();
       }

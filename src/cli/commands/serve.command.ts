@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import type { Config } from '../../config/config.ts';
 import { buildServer } from '../../http/app.ts';
 import { openApp } from '../../services/app-context.ts';
 import { scheduleCheckpoints, writeCheckpoint } from '../../services/audit-log.service.ts';
+import { loadThresholds, scanSupervision, scheduleSupervision } from '../../services/supervision.service.ts';
 import { withCommon } from '../common.ts';
 import type { CommonOptions } from '../common.ts';
 
@@ -35,8 +37,13 @@ export async function serve(config: Config): Promise<void> {
   // is detectable against any checkpoint an auditor kept.
   await writeCheckpoint(ctx);
   const stopCheckpoints = scheduleCheckpoints(ctx, config.checkpointIntervalMinutes * 60_000);
+  // Supervision rules over the audit stream (docs/AUDIT.md): thresholds from supervision.json in the data directory.
+  const thresholds = loadThresholds(join(config.dataDir, 'supervision.json'));
+  await scanSupervision(ctx, thresholds);
+  const stopSupervision = scheduleSupervision(ctx, thresholds, 60_000);
   const stop = async () => {
     stopCheckpoints();
+    stopSupervision();
     await app.close();
     await ctx.close();
     process.exit(0);
