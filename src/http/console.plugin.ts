@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/**
+ * Serves the staff console (web/console, docs/CONSOLE.md): `index.html` at `/` and at every
+ * client-side route, `app.js` and `app.css` bundled by esbuild from the TypeScript sources once per
+ * process, in memory. The page loads only these two files from this origin (no inline script or
+ * style), so the API's Content-Security-Policy `default-src 'self'` holds for it too.
+ */
+const CONSOLE_DIR = fileURLToPath(new URL('../../web/console/', import.meta.url));
+
+/** Client-side routes of the console (web/console/router.ts); each answers with index.html. */
+export const CONSOLE_ROUTES = [
+  '/', '/sign-in', '/enrol', '/enrol/*', '/cases', '/cases/*', '/subjects/*', '/contacts/*', '/travel/*',
+  '/search', '/assignments', '/supervisor', '/supervisor/*',
+] as const;
+
+export interface ConsoleAssets {
+  readonly html: string;
+  readonly js: string;
+  readonly css: string;
+}
+
+let assets: Promise<ConsoleAssets> | null = null;
+
+async function bundle(): Promise<ConsoleAssets> {
+  const result = await build({
+    entryPoints: { app: `${CONSOLE_DIR}main.tsx`, style: `${CONSOLE_DIR}app.css` },
+    bundle: true,
+    write: false,
+    outdir: '/console',
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const out = (name: string) => {
+    const file = result.outputFiles.find((f) => f.path.endsWith(name));
+    if (!file) throw new Error(`console bundle: ${name} missing`);
+    return file.text;
+  };
+  return { html: await readFile(`${CONSOLE_DIR}index.html`, 'utf8'), js: out('/app.js'), css: out('/style.css') };
+}
+
+/** The console's files, bundled on first use and kept for the life of the process. */
+export function consoleAssets(): Promise<ConsoleAssets> {
+  assets ??= bundle().catch((err: unknown) => {
+    assets = null;
+    throw err;
+  });
+  return assets;
+}
+
+function send(reply: FastifyReply, type: string, body: string): FastifyReply {
+  // no-cache: the browser revalidates, so a restarted server's new bundle is picked up at once.
+  return reply.header('content-type', type).header('cache-control', 'no-cache').send(body);
+}
+
+/** Registers the console's routes. The bundle is built when the server starts (onReady). */
+export async function consolePlugin(app: FastifyInstance): Promise<void> {
+  app.addHook('onReady', async () => {
+    await consoleAssets();
+  });
+  const page = async (_req: unknown, reply: FastifyReply) => send(reply, 'text/html; charset=utf-8', (await consoleAssets()).html);
+  for (const url of CONSOLE_ROUTES) app.get(url, { schema: { hide: true } }, page);
+  app.get('/app.js', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/javascript; charset=utf-8', (await consoleAssets()).js));
+  app.get('/app.css', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/css; charset=utf-8', (await consoleAssets()).css));
+}
