@@ -27,6 +27,8 @@ describe('epivault start', () => {
           // DEMO ONLY staff accounts, one per role, printed at every start of the demo data directory.
           assert.match(output, /^DEMO ONLY: demo-investigator\tinvestigator\t1101\d\d\tDEMO-ONLY-investigator-2026\t[A-Z2-7]{32}$/m);
           assert.equal(output.match(/^DEMO ONLY: demo-/gm)?.length, 8);
+          // The demo verifies its own audit log at every start.
+          assert.match(output, /^audit log verified: \d+ events, tree size \d+, \d+ signed checkpoints/m);
           const res = await fetch(`http://127.0.0.1:${port}/healthz`);
           assert.equal(res.status, 200);
           assert.deepEqual(await res.json(), { status: 'ok', database: 'ok' });

@@ -3,6 +3,9 @@ import { createFirstAdministrator } from '../../services/accounts.service.ts';
 import { ensureDemoAccounts, markDemoDataDir } from '../../services/demo-accounts.service.ts';
 import type { DemoAccount } from '../../services/demo-accounts.service.ts';
 import { ensureDemoCity } from '../../services/demo.service.ts';
+import { openApp } from '../../services/app-context.ts';
+import { verifyAuditLog } from '../../services/audit-log.service.ts';
+import type { Config } from '../../config/config.ts';
 import { initDataDir, isInitialized } from '../../services/init.service.ts';
 import { configFrom, out, withCommon } from '../common.ts';
 import type { CommonOptions } from '../common.ts';
@@ -15,6 +18,20 @@ function printDemoAccounts(accounts: readonly DemoAccount[]): void {
   out('DEMO ONLY: demo staff accounts with fixed, published credentials. Never put real data in this data directory.');
   out('DEMO ONLY: username\trole\tjurisdiction\tpassword\tTOTP secret (add it to an authenticator app)');
   for (const d of accounts) out(`DEMO ONLY: ${d.account.username}\t${d.account.role}\t${d.account.jurisdiction}\t${d.password}\t${d.totpSecret}`);
+}
+
+/** The demo verifies its own audit log at every start and says how anyone can (docs/AUDIT.md). */
+async function printAuditCheck(config: Config): Promise<void> {
+  const ctx = await openApp(config);
+  try {
+    const r = await verifyAuditLog(ctx);
+    out(r.ok
+      ? `audit log verified: ${r.events} events, tree size ${r.size}, ${r.checkpoints} signed checkpoints (re-run: npx epivault audit verify --data ${config.dataDir})`
+      : `audit log verification FAILED: ${r.problems[0]?.message ?? 'unknown problem'} (details: npx epivault audit verify --data ${config.dataDir})`);
+    if (!r.ok) process.exitCode = 1;
+  } finally {
+    await ctx.close();
+  }
 }
 
 /** `npm start`: on first run initialize the data directory and write the demo city; then serve. */
@@ -46,6 +63,7 @@ export function registerStart(program: Command): void {
         if (demo) out(`demo city written: ${demo.personsWritten} synthetic persons, ${demo.travelRecords} travel records, ${Object.values(demo.casesByClassification).reduce((a, b) => a + b, 0)} cases (seed ${demo.seed})`);
         const accounts = await ensureDemoAccounts(config);
         if (accounts) printDemoAccounts(accounts);
+        await printAuditCheck(config);
       }
       await serve(config);
     });
