@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ and test/ with node:test (Node 20 does not expand globs itself).
 // Extra arguments filter the file list by substring: `node scripts/run-tests.mjs crypto storage`.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -22,5 +23,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const args = ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, EPIVAULT_LOG_LEVEL: process.env.EPIVAULT_LOG_LEVEL ?? 'silent' } });
+// Test applications log at trace level into this directory; test/security/server-log-canary.test.ts
+// (which sorts after the HTTP, CLI and browser tests) scans every file in it for canary values.
+const logDir = process.env.EPIVAULT_TEST_LOG_DIR ?? mkdtempSync(join(tmpdir(), 'epivault-test-logs-'));
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, EPIVAULT_LOG_LEVEL: process.env.EPIVAULT_LOG_LEVEL ?? 'silent', EPIVAULT_TEST_LOG_DIR: logDir } });
+if (!process.env.EPIVAULT_TEST_LOG_DIR) rmSync(logDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -65,11 +65,16 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
     ...(options.https ? { https: options.https } : {}),
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     trustProxy: false,
+    // Fastify's request log carries the raw URL, where a careless client may put a personal value:
+    // the onResponse hook below logs the route pattern instead.
+    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Bodies are JSON only: no text/plain parser, so a cross-site "simple" request cannot carry one (415).
+  app.removeContentTypeParser('text/plain');
 
   app.register(helmet, {
     global: true,
@@ -95,6 +100,11 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
     routePrefix: '/api/docs',
     uiConfig: { deepLinking: false, validatorUrl: null },
     transformStaticCSP: () => DOCS_CSP,
+  });
+
+  // One line per request: the matched route pattern (never the URL or its query), status and time.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, route: request.routeOptions.url ?? '(unmatched)', statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
 
   // Nothing under /api may be cached: every answer is personal or per-session.

@@ -22,7 +22,7 @@ export async function testApp(engine: Engine): Promise<TestApp> {
   const dataDir = db.dir;
   const config = loadConfig({ data: dataDir, db: db.url }, {});
   createKeyFile(config.keyFile);
-  const ctx = await openApp(config, { logger: createLogger('silent') });
+  const ctx = await openApp(config, { logger: suiteLogger() });
   return {
     ctx, db, keyFile: config.keyFile, dataDir,
     cleanup: async () => {
@@ -30,6 +30,16 @@ export async function testApp(engine: Engine): Promise<TestApp> {
       await db.cleanup();
     },
   };
+}
+
+/**
+ * The logger of test applications: under scripts/run-tests.mjs (EPIVAULT_TEST_LOG_DIR set) every
+ * line at trace level goes to a file per test process, which the server-log canary test scans at
+ * the end of the suite; otherwise silent.
+ */
+export function suiteLogger() {
+  const dir = process.env.EPIVAULT_TEST_LOG_DIR;
+  return dir ? createLogger('trace', join(dir, `${process.pid}.log`)) : createLogger('silent');
 }
 
 export const keyFileIn = (dir: string) => join(dir, 'root.key');

@@ -1,7 +1,7 @@
 /**
  * Canary people: distinctive personal values planted by the tests, and the needles to look for
- * them in files, dumps, logs and output: UTF-8 text, hex (both cases) and base64 at every
- * alignment, so a value is found even in the middle of a longer encoded blob.
+ * them in files, dumps, logs and output: UTF-8 text, percent-encoded, hex (both cases) and base64
+ * at every alignment, so a value is found even in the middle of a longer encoded blob.
  */
 import { makeResidentId } from '../../src/domain/id-number.ts';
 
@@ -60,6 +60,9 @@ export function needles(values: string[]): Needle[] {
     out.push({ value, form: 'utf8', bytes: utf8 });
     out.push({ value, form: 'hex', bytes: Buffer.from(utf8.toString('hex')) });
     out.push({ value, form: 'HEX', bytes: Buffer.from(utf8.toString('hex').toUpperCase()) });
+    // As a URL would carry it (percent-encoded), e.g. in a logged request line.
+    const url = encodeURIComponent(value);
+    if (url !== value) out.push({ value, form: 'url', bytes: Buffer.from(url) });
     for (const b of base64Forms(utf8)) out.push({ value, form: 'base64', bytes: Buffer.from(b) });
   }
   return out;
