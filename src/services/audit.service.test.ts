@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { engines } from '../../test/support/engines.ts';
 import { testApp } from '../../test/support/app.ts';
 import type { TestApp } from '../../test/support/app.ts';
-import { rawSql } from '../../test/support/raw-sql.ts';
+import { injectAuditFault } from '../../test/support/raw-sql.ts';
 import type { Repositories } from '../storage/store.ts';
 import { AuditGroupWriter } from './audit.service.ts';
 import type { Actor, AuditInput } from './audit.service.ts';
@@ -49,21 +49,14 @@ for (const { engine, skip } of await engines()) {
 
     it('fails every request of a group whose commit fails, and recovers for the next group', async () => {
       const writer = new AuditGroupWriter(app.ctx.store, app.ctx.keys);
-      const raw = await rawSql(app.db);
       const size = await app.ctx.store.audit.count();
-      if (engine === 'sqlite') {
-        await raw.exec(`create trigger audit_fault before insert on audit_events begin select raise(abort, 'injected audit fault'); end`);
-      } else {
-        await raw.exec(`create function audit_fault() returns trigger language plpgsql as $$ begin raise exception 'injected audit fault'; end $$;
-          create trigger audit_fault before insert on audit_events for each row execute function audit_fault()`);
-      }
+      const removeFault = await injectAuditFault(app.db);
       try {
         const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => writer.append(actor, read(i))));
         assert.ok(results.every((r) => r.status === 'rejected' && /injected audit fault/.test(String(r.reason))));
         assert.equal(await app.ctx.store.audit.count(), size, 'nothing was written');
       } finally {
-        await raw.exec(engine === 'sqlite' ? 'drop trigger audit_fault' : 'drop trigger audit_fault on audit_events; drop function audit_fault()');
-        await raw.close();
+        await removeFault();
       }
       assert.equal(await writer.append(actor, read(99)), size + 1);
       assert.equal((await verifyAuditLog(app.ctx)).ok, true);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { engines } from '../support/engines.ts';
 import { testApp } from '../support/app.ts';
 import type { TestApp } from '../support/app.ts';
-import { rawSql } from '../support/raw-sql.ts';
+import { injectAuditFault } from '../support/raw-sql.ts';
 import { validateLineListRow } from '../../src/domain/line-list.ts';
 import { makeResidentId } from '../../src/domain/id-number.ts';
 import { readPerson, registerPeople } from '../../src/services/people.service.ts';
@@ -38,13 +38,7 @@ for (const { engine, skip } of await engines()) {
       const subjectId = created.subjectIds[0]!;
       assert.equal((await readPerson(app.ctx, subjectId, 'case_investigation')).identity.name, '故障1');
 
-      const raw = await rawSql(app.db);
-      if (engine === 'sqlite') {
-        await raw.exec(`create trigger audit_fault before insert on audit_events begin select raise(abort, 'injected audit fault'); end`);
-      } else {
-        await raw.exec(`create function audit_fault() returns trigger language plpgsql as $$ begin raise exception 'injected audit fault'; end $$;
-          create trigger audit_fault before insert on audit_events for each row execute function audit_fault()`);
-      }
+      const removeFault = await injectAuditFault(app.db);
       try {
         let leaked: unknown = null;
         await assert.rejects(async () => { leaked = await readPerson(app.ctx, subjectId, 'case_investigation'); }, /injected audit fault/);
@@ -53,8 +47,7 @@ for (const { engine, skip } of await engines()) {
         await assert.rejects(registerPeople(app.ctx, [sealed(2)], { purpose: 'case_investigation' }), /injected audit fault/);
         assert.equal(await app.ctx.store.system.count('subjects'), subjectsBefore, 'the write was rolled back with its audit event');
       } finally {
-        await raw.exec(engine === 'sqlite' ? 'drop trigger audit_fault' : 'drop trigger audit_fault on audit_events');
-        await raw.close();
+        await removeFault();
       }
       assert.equal((await readPerson(app.ctx, subjectId, 'case_investigation')).identity.name, '故障1');
     });

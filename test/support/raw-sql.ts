@@ -30,3 +30,21 @@ export async function rawSql(t: TestDatabase): Promise<RawSql> {
     close: async () => { await client.end(); },
   };
 }
+
+/**
+ * Fault injection for fail-closed tests: a trigger that rejects every insert into audit_events
+ * with "injected audit fault". Returns a function that removes it (and closes the connection).
+ */
+export async function injectAuditFault(t: TestDatabase): Promise<() => Promise<void>> {
+  const raw = await rawSql(t);
+  if (t.engine === 'sqlite') {
+    await raw.exec(`create trigger audit_fault before insert on audit_events begin select raise(abort, 'injected audit fault'); end`);
+  } else {
+    await raw.exec(`create function audit_fault() returns trigger language plpgsql as $$ begin raise exception 'injected audit fault'; end $$;
+      create trigger audit_fault before insert on audit_events for each row execute function audit_fault()`);
+  }
+  return async () => {
+    await raw.exec(t.engine === 'sqlite' ? 'drop trigger audit_fault' : 'drop trigger audit_fault on audit_events; drop function audit_fault()');
+    await raw.close();
+  };
+}
