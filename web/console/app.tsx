@@ -13,6 +13,10 @@ import { CaseDetailPage } from './pages/case-detail.tsx';
 import { CaseFormPage } from './pages/case-form.tsx';
 import { CaseListPage } from './pages/case-list.tsx';
 import { ContactFormPage } from './pages/contact-form.tsx';
+import { ActivityPage } from './pages/activity.tsx';
+import { AlertDetailPage } from './pages/alerts-detail.tsx';
+import { AlertsPage } from './pages/alerts.tsx';
+import { AuditLogPage } from './pages/audit-log.tsx';
 import { EnrolPasswordPage, TermsPage } from './pages/enrol.tsx';
 import { MyAssignmentsPage } from './pages/assignments.tsx';
 import { SearchPage } from './pages/search.tsx';
@@ -20,6 +24,7 @@ import { SignInPage } from './pages/sign-in.tsx';
 import { SubjectFormPage } from './pages/subject-form.tsx';
 import { BreakGlassReviewPage, SupervisorAssignPage } from './pages/supervisor.tsx';
 import { TravelFormPage } from './pages/travel-form.tsx';
+import { PATHS, navFor } from './nav.ts';
 import { Link, match, navigate, route } from './router.tsx';
 import { useStore } from './store.ts';
 import { mountWatermark } from './watermark.ts';
@@ -52,9 +57,8 @@ function Watermark({ username }: { username: string }) {
 
 function Header({ s, enrolling }: { s: Session; enrolling: boolean }) {
   const { path } = useStore(route);
-  const isSupervisor = s.account.role === 'supervisor';
   const nav = (href: string, key: Parameters<typeof t>[0]) => (
-    <Link href={href} class={path === href || (path.startsWith(`${href}/`) && path !== '/cases/new') ? 'active' : ''}>{t(key)}</Link>
+    <Link key={href} href={href} class={path === href || (path.startsWith(`${href}/`) && path !== '/cases/new') ? 'active' : ''}>{t(key)}</Link>
   );
   return (
     <header class="top">
@@ -71,12 +75,8 @@ function Header({ s, enrolling }: { s: Session; enrolling: boolean }) {
       </div>
       {enrolling ? null : (
         <nav class="main">
-          {nav('/cases', 'nav.cases')}
-          {s.account.role === 'investigator' || s.account.role === 'tracer' ? nav('/assignments', 'nav.assignments') : null}
-          {nav('/search', 'nav.search')}
-          {nav('/cases/new', 'nav.newCase')}
-          {isSupervisor ? nav('/supervisor/assignments', 'nav.supervisorAssignments') : null}
-          {isSupervisor ? nav('/supervisor/break-glass', 'nav.breakGlass') : null}
+          {/* Only the pages this role can use (web/console/nav.ts); the server decides every request again. */}
+          {navFor(s.account.role).map((e) => nav(e.href, e.label))}
         </nav>
       )}
     </header>
@@ -98,6 +98,11 @@ function page(path: string): ComponentChildren {
   if (path === '/assignments') return <MyAssignmentsPage />;
   if (path === '/supervisor/assignments') return <SupervisorAssignPage />;
   if (path === '/supervisor/break-glass') return <BreakGlassReviewPage />;
+  if (path === PATHS.alerts) return <AlertsPage />;
+  if ((p = match(`${PATHS.alerts}/:id`, path))) return <AlertDetailPage key={p.id} id={p.id} />;
+  if (path === PATHS.activity) return <ActivityPage />;
+  if ((p = match(`${PATHS.activity}/:accountId`, path))) return <ActivityPage accountId={p.accountId} />;
+  if (path === PATHS.auditLog) return <AuditLogPage />;
   return <p class="empty">{t('app.notFound')}</p>;
 }
 

@@ -4,6 +4,7 @@
  */
 import { post, session, setApiHooks } from './api.ts';
 import type { Session } from './api.ts';
+import { homePath } from './nav.ts';
 import { navigate, route } from './router.tsx';
 
 export const PUBLIC_PATHS = ['/sign-in'];
@@ -30,7 +31,7 @@ export function continueSignedIn(s: Session): void {
     return;
   }
   const here = route.get().path;
-  const target = returnTo ?? (PUBLIC_PATHS.includes(here) || ENROL_PATHS.includes(here) || here === '/' ? '/cases' : here);
+  const target = returnTo ?? (PUBLIC_PATHS.includes(here) || ENROL_PATHS.includes(here) || here === '/' ? homePath(s.account.role) : here);
   returnTo = null;
   navigate(target, route.get().state, true);
 }
