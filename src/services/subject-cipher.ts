@@ -1,4 +1,4 @@
-import { colocationToken, DEFAULT_SLOT_MS, documentIndex, generateKey, nameIndex, open, openJson, phoneIndex, randomId, seal, sealJson, slotsCovering, subjectReference, unwrapKey, wrapKey } from '../crypto/index.ts';
+import { colocationToken, DEFAULT_SLOT_MS, documentIndex, generateKey, nameIndex, open, openJson, phoneIndex, randomId, seal, sealJson, slotsCovering, subjectReference, timeOrderedId, timeOrderedIdRandomPart, unwrapKey, wrapKey } from '../crypto/index.ts';
 import type { Binding, DataKey, IndexKey, RootKey, SystemKey, TokenKey } from '../crypto/index.ts';
 import type { CaseDetails, CaseInput, Identity, PersonInput, TravelRecord } from '../domain/model.ts';
 import { DEFAULT_RETENTION_DAYS } from '../domain/model.ts';
@@ -27,6 +27,14 @@ export function bindingFor(subjectId: string, table: string, column: string, row
   return { keyId: dataKeyId(subjectId), table, column, rowId };
 }
 
+/**
+ * The case number given to a case whose row names none: `<district>-<report yyyymmdd>-<10
+ * characters>`, the characters being the random part of the (time-ordered) case id, 50 bits.
+ */
+export function generatedCaseNumber(jurisdictionCode: string, reportDate: string, caseId: string): string {
+  return `${jurisdictionCode}-${reportDate.replaceAll('-', '')}-${timeOrderedIdRandomPart(caseId)}`;
+}
+
 export interface SealedPerson {
   person: PersonRows;
   case: NewCase | null;
@@ -40,8 +48,11 @@ export function documentIndexes(key: IndexKey, identity: Identity): Buffer[] {
   return identity.documents.map((d) => documentIndex(key, d.type, normalizeDocumentNumber(d.type, d.number, d.country)));
 }
 
-/** Seals one person (and optionally their case) into rows, with a fresh subject id and data key. */
-export function sealPerson(keys: SealKeys, input: PersonInput, kase: CaseInput | null, now: string, subjectKey = newSubjectKey(keys.root)): SealedPerson {
+/**
+ * Seals one person (and optionally their case) into rows, with a fresh subject id and data key.
+ * Subject and case ids are time-ordered by `now`, the `created_at` their rows store in clear.
+ */
+export function sealPerson(keys: SealKeys, input: PersonInput, kase: CaseInput | null, now: string, subjectKey = newSubjectKey(keys.root, now)): SealedPerson {
   const { subjectId, dek } = subjectKey;
   const docs = documentIndexes(keys.documentIndex, input.identity);
   const person: PersonRows = {
@@ -64,12 +75,12 @@ export function sealPerson(keys: SealKeys, input: PersonInput, kase: CaseInput |
   };
   let caseRow: NewCase | null = null;
   if (kase) {
-    const caseId = randomId('c');
+    const caseId = timeOrderedId('c', now);
     const details: CaseDetails = { onsetDate: kase.onsetDate, outcome: kase.outcome, source: kase.source };
     caseRow = {
       id: caseId,
       subject_id: subjectId,
-      case_number: kase.caseNumber || `${input.jurisdictionCode}-${kase.reportDate.replaceAll('-', '')}-${caseId.slice(1, 11)}`,
+      case_number: kase.caseNumber || generatedCaseNumber(input.jurisdictionCode, kase.reportDate, caseId),
       classification: kase.classification,
       jurisdiction_code: input.jurisdictionCode,
       report_date: kase.reportDate,
@@ -115,8 +126,7 @@ export interface SealedTravel {
  * co-location token per slot it covers. A token row holds the token and the travel record's id
  * sealed under the system token-ref key (bound to that token): no subject id, place or time in clear.
  */
-export function sealTravel(keys: TravelKeys, dek: DataKey, subjectId: string, travel: TravelRecord, slotMs = DEFAULT_SLOT_MS): SealedTravel {
-  const id = randomId('t');
+export function sealTravel(keys: TravelKeys, dek: DataKey, subjectId: string, travel: TravelRecord, slotMs = DEFAULT_SLOT_MS, id = randomId('t')): SealedTravel {
   const record = { id, subject_id: subjectId, sealed: sealJson(dek, travel, bindingFor(subjectId, 'travel_records', 'sealed', id)) };
   if (travel.mode !== 'venue_visit' || !travel.placeId) return { record, tokens: [] };
   const tokens = slotsCovering(travel.arrival, travel.departure, slotMs).map((slot) => {
@@ -146,9 +156,13 @@ export function openSubjectJson<T>(dek: DataKey, subjectId: string, table: strin
   return openJson<T>(dek, sealed, bindingFor(subjectId, table, 'sealed', rowId));
 }
 
-/** A fresh subject id and data key, wrapped under the current root (for callers that seal more than identity). */
-export function newSubjectKey(root: RootKey): { subjectId: string; dek: DataKey; wrapped: Buffer } {
-  const subjectId = randomId('s');
+/**
+ * A fresh subject id and data key, wrapped under the current root (for callers that seal more
+ * than identity). The id is time-ordered (src/crypto/random.ts): pass the subject's `created_at`
+ * as `at`, so that the id carries no other time than the one stored in clear.
+ */
+export function newSubjectKey(root: RootKey, at: number | string = Date.now()): { subjectId: string; dek: DataKey; wrapped: Buffer } {
+  const subjectId = timeOrderedId('s', at);
   const dek = generateKey('subject');
   return { subjectId, dek, wrapped: wrapKey(root, 'subject', subjectId, dek) };
 }

@@ -6,6 +6,28 @@ import { insertMany } from './insert-many.ts';
 export type CaseRow = Selectable<CaseTable>;
 export type ContactLinkRow = Selectable<ContactLinkTable>;
 
+/** The staff case list's filters (clear columns only), keyset-paginated by (report_date, id), newest first. */
+export interface CaseListFilter {
+  /** Digits a case's jurisdiction code starts with ('' for all). */
+  readonly jurisdictionPrefix: string;
+  readonly classification?: string;
+  /** Only cases assigned to this staff member. */
+  readonly assignedTo?: string;
+  readonly reportFrom?: string;
+  readonly reportTo?: string;
+  /** The last case of the previous page. */
+  readonly after?: { readonly reportDate: string; readonly id: string };
+  readonly limit: number;
+}
+
+/** The clear columns of a case that may change. */
+export interface CaseChange {
+  classification: string;
+  report_date: string;
+  confirmation_date: string | null;
+  sealed: Buffer;
+}
+
 /** Cases, their assignments, health observations, close-contact links and notes. */
 export class CaseRepository {
   constructor(private readonly db: Db | Transaction<Database>) {}
@@ -38,6 +60,43 @@ export class CaseRepository {
 
   async getCase(id: string): Promise<CaseRow | undefined> {
     return this.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** One page of the case list, filtered in SQL; `filter.limit` rows at most. */
+  async listCases(filter: CaseListFilter): Promise<CaseRow[]> {
+    let q = this.db.selectFrom('cases').selectAll('cases');
+    if (filter.jurisdictionPrefix.length > 0) q = q.where('cases.jurisdiction_code', 'like', `${filter.jurisdictionPrefix.replace(/[^0-9]/g, '')}%`);
+    if (filter.classification !== undefined) q = q.where('cases.classification', '=', filter.classification);
+    if (filter.reportFrom !== undefined) q = q.where('cases.report_date', '>=', filter.reportFrom);
+    if (filter.reportTo !== undefined) q = q.where('cases.report_date', '<=', filter.reportTo);
+    if (filter.assignedTo !== undefined) {
+      const staffId = filter.assignedTo;
+      q = q.where((eb) => eb.exists(eb.selectFrom('case_assignments').select('case_assignments.case_id')
+        .whereRef('case_assignments.case_id', '=', 'cases.id').where('case_assignments.staff_id', '=', staffId)));
+    }
+    if (filter.after !== undefined) {
+      const { reportDate, id } = filter.after;
+      q = q.where((eb) => eb.or([eb('cases.report_date', '<', reportDate), eb.and([eb('cases.report_date', '=', reportDate), eb('cases.id', '<', id)])]));
+    }
+    return q.orderBy('cases.report_date', 'desc').orderBy('cases.id', 'desc').limit(filter.limit).execute();
+  }
+
+  async updateCase(id: string, change: CaseChange): Promise<void> {
+    await this.db.updateTable('cases').set(change).where('id', '=', id).execute();
+  }
+
+  /** Staff assigned to each of the given cases. */
+  async assigneesOf(caseIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>(caseIds.map((id) => [id, []]));
+    if (caseIds.length === 0) return out;
+    const rows = await this.db.selectFrom('case_assignments').select(['case_id', 'staff_id']).where('case_id', 'in', caseIds as string[]).execute();
+    for (const r of rows) out.get(r.case_id)?.push(r.staff_id);
+    return out;
+  }
+
+  async countContacts(caseId: string): Promise<number> {
+    const r = await this.db.selectFrom('contact_links').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   async casesOfSubject(subjectId: string): Promise<CaseRow[]> {

@@ -13,6 +13,8 @@ import { StaffRepository } from './staff.repository.ts';
 import { SubjectRepository } from './subject.repository.ts';
 import { SystemRepository } from './system.repository.ts';
 import { TravelRepository } from './travel.repository.ts';
+import { TracingRepository } from './tracing.repository.ts';
+import { ReleaseRepository } from './release.repository.ts';
 
 /** The repositories over one connection or one transaction. */
 export class Repositories {
@@ -25,6 +27,8 @@ export class Repositories {
   readonly contacts: ContactRepository;
   readonly notes: NoteRepository;
   readonly staff: StaffRepository;
+  readonly tracing: TracingRepository;
+  readonly releases: ReleaseRepository;
 
   constructor(db: Db | Transaction<Database>, engine: Engine, auditHashing: AuditLogHashing | null) {
     this.subjects = new SubjectRepository(db);
@@ -36,6 +40,8 @@ export class Repositories {
     this.contacts = new ContactRepository(db);
     this.notes = new NoteRepository(db);
     this.staff = new StaffRepository(db);
+    this.tracing = new TracingRepository(db);
+    this.releases = new ReleaseRepository(db);
   }
 }
 

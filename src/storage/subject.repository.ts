@@ -60,6 +60,31 @@ export class SubjectRepository {
     return this.db.selectFrom('subject_keys').selectAll().where('subject_id', '=', subjectId).executeTakeFirst();
   }
 
+  /** Subjects by id (those that exist). */
+  async getSubjects(ids: readonly string[]): Promise<SubjectRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('subjects').selectAll().where('id', 'in', ids as string[]).execute();
+  }
+
+  /** Identity rows and wrapped data keys of the given subjects, for opening a page of records. */
+  async identitiesWithKeys(ids: readonly string[]): Promise<(IdentityRow & { root_version: number; wrapped: Buffer })[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('identities').innerJoin('subject_keys', 'subject_keys.subject_id', 'identities.subject_id')
+      .select(['identities.subject_id', 'identities.sealed', 'identities.name_bidx', 'identities.phone_bidx', 'identities.updated_at', 'subject_keys.root_version', 'subject_keys.wrapped'])
+      .where('identities.subject_id', 'in', ids as string[]).execute();
+  }
+
+  /** Replaces a subject's sealed identity and its name and phone indexes. */
+  async updateIdentity(subjectId: string, change: { sealed: Buffer; name_bidx: Buffer; phone_bidx: Buffer | null; updated_at: string }): Promise<void> {
+    await this.db.updateTable('identities').set(change).where('subject_id', '=', subjectId).execute();
+  }
+
+  /** Replaces a subject's document indexes (callers have checked that no other subject holds them). */
+  async replaceDocuments(subjectId: string, bidx: readonly Buffer[]): Promise<void> {
+    await this.db.deleteFrom('identity_documents').where('subject_id', '=', subjectId).execute();
+    if (bidx.length > 0) await this.db.insertInto('identity_documents').values(bidx.map((doc_bidx) => ({ doc_bidx, subject_id: subjectId }))).execute();
+  }
+
   /** A page of data keys not yet under `rootVersion` (for rotation). */
   async keysNotUnder(rootVersion: number, limit: number): Promise<SubjectKeyRow[]> {
     return this.db.selectFrom('subject_keys').selectAll().where('root_version', '!=', rootVersion).orderBy('subject_id').limit(limit).execute();

@@ -23,6 +23,26 @@ export class TravelRepository {
     return this.db.selectFrom('travel_records').selectAll().where('subject_id', '=', subjectId).execute();
   }
 
+  async getTravel(id: string): Promise<TravelRecordRow | undefined> {
+    return this.db.selectFrom('travel_records').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** One page of a subject's travel records, by id (ids are random, so the order says nothing). */
+  async pageOfSubject(subjectId: string, afterId: string | undefined, limit: number): Promise<TravelRecordRow[]> {
+    let q = this.db.selectFrom('travel_records').selectAll().where('subject_id', '=', subjectId);
+    if (afterId !== undefined) q = q.where('id', '>', afterId);
+    return q.orderBy('id').limit(limit).execute();
+  }
+
+  async updateTravel(id: string, sealed: Buffer): Promise<void> {
+    await this.db.updateTable('travel_records').set({ sealed }).where('id', '=', id).execute();
+  }
+
+  /** Deletes token rows by their exact (token, ref) pair. */
+  async deleteTokens(rows: readonly Selectable<ColocationTokenTable>[]): Promise<void> {
+    for (const r of rows) await this.db.deleteFrom('colocation_tokens').where('token', '=', r.token).where('ref', '=', r.ref).execute();
+  }
+
   /** Token rows matching any of the given tokens: one equality query. */
   async tokensMatching(tokens: readonly Buffer[]): Promise<Selectable<ColocationTokenTable>[]> {
     if (tokens.length === 0) return [];

@@ -11,6 +11,7 @@ import { searchRoutes } from './search.routes.ts';
 import { subjectRoutes } from './subject.routes.ts';
 import { supervisionRoutes } from './supervision.routes.ts';
 import { travelRoutes } from './travel.routes.ts';
+import { tracingRoutes } from './tracing.routes.ts';
 
 /** The staff API routes (docs/STAFF-API.md), except sign-in and terms (auth.routes.ts). */
 export async function apiRoutes(api: FastifyInstance, ctx: AppContext, settings: Partial<AccessSettings> = {}): Promise<void> {
@@ -18,6 +19,7 @@ export async function apiRoutes(api: FastifyInstance, ctx: AppContext, settings:
   await contactRoutes(api, ctx);
   await subjectRoutes(api, ctx);
   await travelRoutes(api, ctx);
+  await tracingRoutes(api, ctx);
   await noteRoutes(api, ctx);
   await searchRoutes(api, ctx);
   await supervisionRoutes(api, ctx);

@@ -1,0 +1,277 @@
+/**
+ * Cases for staff (docs/STAFF-API.md): the list of the actor's scope, one case in detail, opening
+ * a case for a new person or a registered subject, and changing its classification, dates and
+ * outcome. Every use case is authorize → load → decrypt and mask → audit → return, the audit event
+ * appended before anything is returned and in the same transaction as any change.
+ */
+import { timeOrderedId } from '../crypto/index.ts';
+import { jurisdictionPrefix } from '../domain/jurisdiction.ts';
+import { MASKABLE_FIELDS } from '../domain/masking.ts';
+import type { FieldView, IdentityView } from '../domain/masking.ts';
+import type { CaseDetails, Classification, Outcome, Sex } from '../domain/model.ts';
+import type { CaseRow } from '../storage/case.repository.ts';
+import type { Repositories } from '../storage/store.ts';
+import type { AppContext } from './app-context.ts';
+import { accessAudit, authorize, filterAllowed, maskIdentity } from './access.service.ts';
+import type { Authorized } from './access.service.ts';
+import { appendAudit } from './audit.service.ts';
+import { notFound, ServiceError } from './errors.ts';
+import { allows, auditAll, checkOnlyFields, invalid, may, openSubject, openSubjects, refusingDuplicates, subjectKey, todayOf } from './staff-records.ts';
+import type { StaffRequest } from './staff-context.ts';
+import { decodeCursor, detailsOf, encodeCursor, validateCaseFields, validatePersonWithCase } from './staff-input.ts';
+import type { CaseFields, PersonFields } from './staff-input.ts';
+import { generatedCaseNumber, openCaseDetails, sealPerson, sealSubjectJson } from './subject-cipher.ts';
+
+export interface CaseListQuery {
+  classification?: Classification;
+  jurisdiction?: string;
+  assigned?: 'me';
+  reportFrom?: string;
+  reportTo?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface CaseSummaryView {
+  id: string;
+  caseNumber: string;
+  classification: Classification;
+  jurisdictionCode: string;
+  reportDate: string;
+  confirmationDate: string | null;
+  subject: { id: string; name: FieldView; sex: Sex };
+}
+
+export interface CaseAbilities {
+  update: boolean;
+  addContact: boolean;
+  addNote: boolean;
+  addTravel: boolean;
+  editSubject: boolean;
+  assign: boolean;
+  breakGlass: boolean;
+  reveal: string[];
+}
+
+export interface CaseDetailView extends Omit<CaseSummaryView, 'subject'> {
+  onsetDate: string | null;
+  outcome: Outcome | null;
+  source: string | null;
+  createdAt: string;
+  subject: { id: string; jurisdictionCode: string; identity: IdentityView };
+  contacts: { total: number };
+  assignedStaff: string[];
+  viaBreakGlass: boolean;
+  abilities: CaseAbilities;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * The cases of the actor's scope, newest report first: filtered in SQL by jurisdiction prefix
+ * (and, where the policy says so, to the actor's assignments), then each case authorized for
+ * reading; subjects' names masked unless revealed. One audit event per case shown.
+ */
+export async function listCases(ctx: AppContext, req: StaffRequest, q: CaseListQuery): Promise<Page<CaseSummaryView>> {
+  const scope = q.jurisdiction ?? req.actor.jurisdiction;
+  const prefix = jurisdictionPrefix(scope);
+  if (prefix === undefined) throw invalid('jurisdiction', 'is not a known GB/T 2260 division code');
+  const after = decodeCursor(q.cursor, 2);
+  if (q.reportFrom && q.reportTo && q.reportFrom > q.reportTo) throw invalid('reportTo', 'is before reportFrom');
+  const { obligations } = await authorize(ctx, req, 'list', { type: 'case', scope });
+  return ctx.store.transaction(async (repos) => {
+    const rows = await repos.cases.listCases({
+      jurisdictionPrefix: prefix,
+      ...(q.classification ? { classification: q.classification } : {}),
+      ...(q.assigned === 'me' || obligations.restrictToAssigned ? { assignedTo: req.actor.id } : {}),
+      ...(q.reportFrom ? { reportFrom: q.reportFrom } : {}),
+      ...(q.reportTo ? { reportTo: q.reportTo } : {}),
+      ...(after ? { after: { reportDate: after[0]!, id: after[1]! } } : {}),
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const byId = new Map(page.map((r) => [r.id, r]));
+    const allowed = await filterAllowed(repos, req, 'read', page.map((r) => ({ type: 'case' as const, id: r.id })));
+    const subjects = await openSubjects(ctx, repos, allowed.map((a) => byId.get(a.target.id)!.subject_id));
+    const items: CaseSummaryView[] = [];
+    for (const { target, authorized } of allowed) {
+      const c = byId.get(target.id)!;
+      const s = subjects.get(c.subject_id);
+      if (!s) continue;
+      const identity = maskIdentity(s.identity, s.jurisdictionCode, authorized.obligations, authorized.grants, req.now);
+      items.push({ ...summaryOf(c), subject: { id: s.id, name: identity.name, sex: s.identity.sex } });
+    }
+    const audit = items.length > 0
+      ? allowed.filter((a) => items.some((i) => i.id === a.target.id)).map((a) => accessAudit(req, 'list', a.authorized))
+      : [{ action: 'list', resourceType: 'case', purpose: req.purpose, outcome: 'success' as const, requestId: req.requestId }];
+    await auditAll(ctx, repos, req, audit);
+    const last = page[page.length - 1];
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor([last.report_date, last.id]) : null };
+  });
+}
+
+/** One case: the case, its subject masked, how many contacts, who works on it, and what the viewer may do. */
+export async function readCase(ctx: AppContext, req: StaffRequest, id: string): Promise<CaseDetailView> {
+  const authorized = await authorize(ctx, req, 'read', { type: 'case', id });
+  return ctx.store.transaction(async (repos) => {
+    const view = await caseDetail(ctx, repos, req, id, authorized);
+    await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'read', authorized));
+    return view;
+  });
+}
+
+export interface CreateCaseInput {
+  person?: PersonFields;
+  subjectId?: string;
+  case: CaseFields;
+}
+
+export interface CreatedCase {
+  id: string;
+  caseNumber: string;
+  subjectId: string;
+}
+
+/**
+ * Opens a case. For a new person, the person and the case are validated together as an import
+ * row would be, and a person whose document is already registered is a conflict. For a registered
+ * subject, the viewer must be able to read that subject. Investigators and tracers who open a case
+ * are assigned to it.
+ */
+export async function createCase(ctx: AppContext, req: StaffRequest, input: CreateCaseInput): Promise<CreatedCase> {
+  if ((input.person === undefined) === (input.subjectId === undefined)) throw invalid('person', 'or subjectId is required, not both');
+  return input.person ? createForNewPerson(ctx, req, input.person, input.case) : createForSubject(ctx, req, input.subjectId!, input.case);
+}
+
+async function createForNewPerson(ctx: AppContext, req: StaffRequest, fields: PersonFields, caseFields: CaseFields): Promise<CreatedCase> {
+  const { person, kase } = validatePersonWithCase(fields, caseFields, todayOf(req));
+  await authorize(ctx, req, 'create', { type: 'case', scope: person.jurisdictionCode });
+  await authorize(ctx, req, 'create', { type: 'subject', scope: person.jurisdictionCode });
+  const now = new Date().toISOString();
+  const sealed = sealPerson({ ...ctx.keys, root: ctx.keys.keyring.current() }, person, kase, now);
+  const caseRow = sealed.case!;
+  return refusingDuplicates(ctx, req, (conflict) => ctx.store.transaction(async (repos) => {
+    const holders = await repos.subjects.findByDocuments(sealed.person.documents.map((d) => d.doc_bidx));
+    for (const holder of holders.values()) conflict(holder);
+    await checkCaseNumber(repos, caseRow.case_number);
+    await repos.subjects.insertPeople([sealed.person]);
+    await repos.cases.insertCases([caseRow]);
+    await appendAudit(repos, ctx.keys, req.actor, { action: 'create', resourceType: 'case', resourceId: caseRow.id, subjectRef: sealed.subjectRef, purpose: req.purpose, outcome: 'success', requestId: req.requestId });
+    await assignCreator(ctx, repos, req, caseRow.id, sealed.subjectRef, now);
+    return { id: caseRow.id, caseNumber: caseRow.case_number, subjectId: sealed.person.subject.id };
+  }));
+}
+
+async function createForSubject(ctx: AppContext, req: StaffRequest, subjectId: string, caseFields: CaseFields): Promise<CreatedCase> {
+  const kase = validateCaseFields(caseFields, todayOf(req));
+  await authorize(ctx, req, 'read', { type: 'subject', id: subjectId });
+  const creating = await authorize(ctx, req, 'create', { type: 'case', parent: { type: 'subject', id: subjectId } });
+  return ctx.store.transaction(async (repos) => {
+    const subject = await repos.subjects.getSubject(subjectId);
+    if (!subject) throw notFound();
+    const dek = await subjectKey(ctx, repos, subjectId);
+    const now = new Date().toISOString();
+    const id = timeOrderedId('c', now);
+    const caseNumber = kase.caseNumber || generatedCaseNumber(subject.jurisdiction_code, kase.reportDate, id);
+    await checkCaseNumber(repos, caseNumber);
+    const details: CaseDetails = detailsOf(kase);
+    await repos.cases.insertCases([{
+      id, subject_id: subjectId, case_number: caseNumber, classification: kase.classification, jurisdiction_code: subject.jurisdiction_code,
+      report_date: kase.reportDate, confirmation_date: kase.confirmationDate ?? null, sealed: sealSubjectJson(dek, subjectId, 'cases', id, details), created_at: now,
+    }]);
+    await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'create', creating, { resourceType: 'case', resourceId: id, subjectId }));
+    await assignCreator(ctx, repos, req, id, null, now, subjectId);
+    return { id, caseNumber, subjectId };
+  });
+}
+
+export interface CaseChangeInput {
+  classification?: Classification;
+  reportDate?: string;
+  confirmationDate?: string | null;
+  onsetDate?: string | null;
+  outcome?: Outcome | null;
+  source?: string | null;
+}
+
+/** Changes a case's classification, dates, outcome or source; the whole case is validated again. */
+export async function updateCase(ctx: AppContext, req: StaffRequest, id: string, change: CaseChangeInput): Promise<CaseDetailView> {
+  const authorized = await authorize(ctx, req, 'update', { type: 'case', id });
+  checkOnlyFields(authorized.obligations.onlyFields, change);
+  const today = todayOf(req);
+  return ctx.store.transaction(async (repos) => {
+    const c = await repos.cases.getCase(id);
+    if (!c) throw notFound();
+    const dek = await subjectKey(ctx, repos, c.subject_id);
+    const old = openCaseDetails(dek, c.subject_id, c.id, c.sealed);
+    const merged = validateCaseFields({
+      classification: change.classification ?? (c.classification as Classification),
+      reportDate: change.reportDate ?? c.report_date,
+      confirmationDate: change.confirmationDate !== undefined ? change.confirmationDate : c.confirmation_date,
+      onsetDate: change.onsetDate !== undefined ? change.onsetDate : old.onsetDate ?? null,
+      outcome: change.outcome !== undefined ? change.outcome : old.outcome ?? null,
+      source: change.source !== undefined ? change.source : old.source ?? null,
+    }, today, '');
+    await repos.cases.updateCase(id, {
+      classification: merged.classification, report_date: merged.reportDate, confirmation_date: merged.confirmationDate ?? null,
+      sealed: sealSubjectJson(dek, c.subject_id, 'cases', id, detailsOf(merged)),
+    });
+    await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'update', authorized));
+    return caseDetail(ctx, repos, req, id, authorized);
+  });
+}
+
+function summaryOf(c: CaseRow): Omit<CaseSummaryView, 'subject'> {
+  return {
+    id: c.id, caseNumber: c.case_number, classification: c.classification as Classification, jurisdictionCode: c.jurisdiction_code,
+    reportDate: c.report_date, confirmationDate: c.confirmation_date,
+  };
+}
+
+async function caseDetail(ctx: AppContext, repos: Repositories, req: StaffRequest, id: string, authorized: Authorized): Promise<CaseDetailView> {
+  const c = await repos.cases.getCase(id);
+  if (!c) throw notFound();
+  const s = await openSubject(ctx, repos, c.subject_id);
+  const details = openCaseDetails(s.dek, s.id, c.id, c.sealed);
+  const facts = authorized.facts;
+  const subjectTarget = { type: 'subject' as const, id: s.id };
+  const canReveal = await may(repos, req, 'reveal', subjectTarget);
+  return {
+    ...summaryOf(c),
+    onsetDate: details.onsetDate ?? null,
+    outcome: details.outcome ?? null,
+    source: details.source ?? null,
+    createdAt: c.created_at,
+    subject: { id: s.id, jurisdictionCode: s.jurisdictionCode, identity: maskIdentity(s.identity, s.jurisdictionCode, authorized.obligations, authorized.grants, req.now) },
+    contacts: { total: await repos.cases.countContacts(id) },
+    assignedStaff: [...(await repos.cases.assignees(id))].sort(),
+    viaBreakGlass: authorized.obligations.viaBreakGlass,
+    abilities: {
+      update: allows(req, 'update', facts, 'case'),
+      addContact: allows(req, 'create', facts, 'contact', false),
+      addNote: allows(req, 'create', facts, 'note', false),
+      assign: allows(req, 'assign', facts, 'assignment'),
+      breakGlass: allows(req, 'break_glass', facts, 'case'),
+      addTravel: await may(repos, req, 'create', { type: 'travel', parent: subjectTarget }),
+      editSubject: await may(repos, req, 'update', subjectTarget),
+      reveal: canReveal ? [...MASKABLE_FIELDS] : [],
+    },
+  };
+}
+
+async function checkCaseNumber(repos: Repositories, caseNumber: string): Promise<void> {
+  if ((await repos.cases.caseNumbersExisting([caseNumber])).size > 0) throw new ServiceError('ERR_CONFLICT', 'this case number is already in use', 'case.caseNumber');
+}
+
+/** Investigators and tracers who open a case work on it: they are assigned, and the assignment is audited. */
+async function assignCreator(ctx: AppContext, repos: Repositories, req: StaffRequest, caseId: string, subjectRef: string | null, now: string, subjectId?: string): Promise<void> {
+  if (req.actor.role !== 'investigator' && req.actor.role !== 'tracer') return;
+  await repos.cases.assign(caseId, req.actor.id, now);
+  await appendAudit(repos, ctx.keys, req.actor, {
+    action: 'assign', resourceType: 'assignment', resourceId: caseId, ...(subjectRef ? { subjectRef } : { subjectId: subjectId ?? null }),
+    purpose: req.purpose, reason: `staff:${req.actor.id}`, outcome: 'success', requestId: req.requestId,
+  });
+}
