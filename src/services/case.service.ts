@@ -12,11 +12,12 @@ import type { CaseDetails, Classification, Outcome, Sex } from '../domain/model.
 import type { CaseRow } from '../storage/case.repository.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
-import { accessAudit, authorize, filterAllowed, maskIdentity } from './access.service.ts';
+import { accessAudit, authorize, filterAllowed, loadFacts, maskIdentity } from './access.service.ts';
+import type { Action, ResourceType } from '../policy/types.ts';
 import type { Authorized } from './access.service.ts';
 import { appendAudit } from './audit.service.ts';
 import { notFound, ServiceError } from './errors.ts';
-import { allows, auditAll, checkOnlyFields, invalid, may, openSubject, openSubjects, refusingDuplicates, subjectKey, todayOf } from './staff-records.ts';
+import { allows, auditAll, checkOnlyFields, invalid, openSubject, openSubjects, refusingDuplicates, subjectKey, todayOf } from './staff-records.ts';
 import type { StaffRequest } from './staff-context.ts';
 import { decodeCursor, detailsOf, encodeCursor, validateCaseFields, validatePersonWithCase } from './staff-input.ts';
 import type { CaseFields, PersonFields } from './staff-input.ts';
@@ -116,11 +117,11 @@ export async function listCases(ctx: AppContext, req: StaffRequest, q: CaseListQ
 /** One case: the case, its subject masked, how many contacts, who works on it, and what the viewer may do. */
 export async function readCase(ctx: AppContext, req: StaffRequest, id: string): Promise<CaseDetailView> {
   const authorized = await authorize(ctx, req, 'read', { type: 'case', id });
-  return ctx.store.transaction(async (repos) => {
-    const view = await caseDetail(ctx, repos, req, id, authorized);
-    await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'read', authorized));
-    return view;
-  });
+  const view = await caseDetail(ctx, ctx.store, req, id, authorized);
+  // The read's audit event is committed (in a group with concurrent reads) before the view is returned;
+  // if it cannot be written, the request fails and nothing is returned (fail closed).
+  await ctx.auditWriter.append(req.actor, accessAudit(req, 'read', authorized));
+  return view;
 }
 
 export interface CreateCaseInput {
@@ -237,8 +238,10 @@ async function caseDetail(ctx: AppContext, repos: Repositories, req: StaffReques
   const s = await openSubject(ctx, repos, c.subject_id);
   const details = openCaseDetails(s.dek, s.id, c.id, c.sealed);
   const facts = authorized.facts;
-  const subjectTarget = { type: 'subject' as const, id: s.id };
-  const canReveal = await may(repos, req, 'reveal', subjectTarget);
+  // The subject's facts, loaded once, answer the abilities that concern the subject.
+  const subjectFacts = await loadFacts(repos, req, { type: 'subject', id: s.id });
+  const onSubject = (action: Action, type: ResourceType, asRecord = true) => subjectFacts !== undefined && allows(req, action, subjectFacts, type, asRecord);
+  const canReveal = onSubject('reveal', 'subject');
   return {
     ...summaryOf(c),
     onsetDate: details.onsetDate ?? null,
@@ -255,8 +258,8 @@ async function caseDetail(ctx: AppContext, repos: Repositories, req: StaffReques
       addNote: allows(req, 'create', facts, 'note', false),
       assign: allows(req, 'assign', facts, 'assignment'),
       breakGlass: allows(req, 'break_glass', facts, 'case'),
-      addTravel: await may(repos, req, 'create', { type: 'travel', parent: subjectTarget }),
-      editSubject: await may(repos, req, 'update', subjectTarget),
+      addTravel: onSubject('create', 'travel', false),
+      editSubject: onSubject('update', 'subject'),
       reveal: canReveal ? [...MASKABLE_FIELDS] : [],
     },
   };
