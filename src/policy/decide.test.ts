@@ -94,10 +94,14 @@ const SPEC: readonly Row[] = [
   [[SUP, AUD, DPO], 'audit', 'account', ['read'], 'J'],
   ['*', '*', 'account', ['read'], 'own'],
   ['*', '*', 'terms', ['read', 'update'], 'any'],
+  // releases (issue #6): prepare, publish, withdraw, hand over; approve only what another account prepared
+  ['disclosure_officer', 'disclosure', 'release', ['list', 'read', 'create', 'update', 'export'], 'J'],
+  ['approver', 'disclosure', 'release', ['list', 'read', 'update'], 'J'],
+  ['approver', 'disclosure', 'release', ['review'], 'rec∧J∧¬own'],
 ];
 
 const ACTIONS: readonly Action[] = ['list', 'read', 'create', 'update', 'search', 'reveal', 'assign', 'break_glass', 'review', 'export'];
-const TYPES: readonly ResourceType[] = ['case', 'subject', 'contact', 'travel', 'note', 'observation', 'assignment', 'break_glass', 'account', 'audit_event', 'alert', 'terms'];
+const TYPES: readonly ResourceType[] = ['case', 'subject', 'contact', 'travel', 'note', 'observation', 'assignment', 'break_glass', 'account', 'audit_event', 'alert', 'terms', 'release'];
 const PERSONAL: readonly ResourceType[] = ['case', 'subject', 'contact', 'travel', 'note', 'observation'];
 
 const ME = 'acct-me';

@@ -15,21 +15,24 @@ import { auditRules } from './rules/audit.policy.ts';
 import { breakGlassRules } from './rules/break-glass.policy.ts';
 import { caseRules } from './rules/case.policy.ts';
 import { contactRules } from './rules/contact.policy.ts';
+import { disclosureRules } from './rules/disclosure.policy.ts';
 import { noteRules } from './rules/note.policy.ts';
 import { observationRules } from './rules/observation.policy.ts';
 import { subjectRules } from './rules/subject.policy.ts';
 import { termsRules } from './rules/terms.policy.ts';
 import { travelRules } from './rules/travel.policy.ts';
+import { TRACING_PERSONAL_TYPES, tracingRules } from './rules/tracing.policy.ts';
 import type { Action, Decision, Obligations, PolicyActor, PolicyContext, PolicyResource, ResourceType } from './types.ts';
 
 /** Every rule there is. Anything none of them allows is denied. */
 export const RULES: readonly Rule[] = Object.freeze([
   ...caseRules, ...subjectRules, ...contactRules, ...travelRules, ...noteRules, ...observationRules,
   ...assignmentRules, ...breakGlassRules, ...alertRules, ...auditRules, ...accountRules, ...termsRules,
+  ...tracingRules, ...disclosureRules,
 ]);
 
 /** Resource types that are, or show, personal data. */
-export const PERSONAL_DATA_TYPES: readonly ResourceType[] = ['case', 'subject', 'contact', 'travel', 'note', 'observation'];
+export const PERSONAL_DATA_TYPES: readonly ResourceType[] = ['case', 'subject', 'contact', 'travel', 'note', 'observation', ...TRACING_PERSONAL_TYPES];
 
 /** Actions that need a stated reason. */
 export const REASON_ACTIONS: readonly Action[] = ['reveal', 'break_glass', 'review'];

@@ -18,7 +18,9 @@ export type ResourceType =
   | 'account'
   | 'audit_event'
   | 'alert'
-  | 'terms';
+  | 'terms'
+  | 'discovery' | 'quarantine' | 'secondary_contact' | 'chain' | 'handover' | 'risk_area' | 'risk_status'
+  | 'release';
 
 export type Action = 'list' | 'read' | 'create' | 'update' | 'search' | 'reveal' | 'assign' | 'break_glass' | 'review' | 'export';
 

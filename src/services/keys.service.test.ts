@@ -17,7 +17,7 @@ import { createLogger } from './logger.ts';
 import { findByDocument, readPerson, registerPeople } from './people.service.ts';
 import { sealPerson } from './subject-cipher.ts';
 
-const COLUMN_KEYS = 9;
+const COLUMN_KEYS = 10;
 const PURPOSE = 'case_investigation';
 
 const row = (i: number) => ({

@@ -16,6 +16,8 @@ export interface KeySet {
   readonly tokenRef: SystemKey;
   /** Ed25519 seed that signs audit checkpoints (docs/AUDIT.md). */
   readonly auditSigning: SigningKey;
+  /** Ed25519 seed that signs published disclosure releases (docs/DISCLOSURE-STANDARD.md). */
+  readonly releaseSigning: SigningKey;
   /** AES-256-GCM key sealing staff TOTP secrets (`staff_accounts.totp_sealed`). */
   readonly staffTotp: SystemKey;
   /** HMAC key of staff sign-in: CSRF tokens and login-throttle keys (docs/CRYPTO.md). */
@@ -30,6 +32,7 @@ const COLUMN_KEYS = {
   auditSubject: ['token/audit-subject', 'token'],
   tokenRef: ['system/token-ref', 'system'],
   auditSigning: ['signing/audit-checkpoint', 'signing'],
+  releaseSigning: ['signing/release', 'signing'],
   staffTotp: ['system/staff-totp', 'system'],
   staffAuth: ['token/staff-auth', 'token'],
 } as const satisfies Record<string, readonly [string, WrappedKeyKind]>;
@@ -72,6 +75,7 @@ export async function loadKeySet(store: Store, keyring: RootKeyring): Promise<Ke
     auditSubject: get(...COLUMN_KEYS.auditSubject),
     tokenRef: get(...COLUMN_KEYS.tokenRef),
     auditSigning: get(...COLUMN_KEYS.auditSigning),
+    releaseSigning: get(...COLUMN_KEYS.releaseSigning),
     staffTotp: get(...COLUMN_KEYS.staffTotp),
     staffAuth: get(...COLUMN_KEYS.staffAuth),
   };
