@@ -22,6 +22,8 @@ import type { StaffRequest } from './staff-context.ts';
 import { decodeCursor, detailsOf, encodeCursor, validateCaseFields, validatePersonWithCase } from './staff-input.ts';
 import type { CaseFields, PersonFields } from './staff-input.ts';
 import { generatedCaseNumber, openCaseDetails, sealPerson, sealSubjectJson } from './subject-cipher.ts';
+import { onCaseConfirmed } from './tracing/discovery.service.ts';
+import { recomputeRiskStatus } from './tracing/risk-status.service.ts';
 
 export interface CaseListQuery {
   classification?: Classification;
@@ -144,7 +146,9 @@ export interface CreatedCase {
  */
 export async function createCase(ctx: AppContext, req: StaffRequest, input: CreateCaseInput): Promise<CreatedCase> {
   if ((input.person === undefined) === (input.subjectId === undefined)) throw invalid('person', 'or subjectId is required, not both');
-  return input.person ? createForNewPerson(ctx, req, input.person, input.case) : createForSubject(ctx, req, input.subjectId!, input.case);
+  const created = await (input.person ? createForNewPerson(ctx, req, input.person, input.case) : createForSubject(ctx, req, input.subjectId!, input.case));
+  if (input.case.classification === 'confirmed') await onCaseConfirmed(ctx, req, created.id);
+  return created;
 }
 
 async function createForNewPerson(ctx: AppContext, req: StaffRequest, fields: PersonFields, caseFields: CaseFields): Promise<CreatedCase> {
@@ -203,7 +207,7 @@ export async function updateCase(ctx: AppContext, req: StaffRequest, id: string,
   const authorized = await authorize(ctx, req, 'update', { type: 'case', id });
   checkOnlyFields(authorized.obligations.onlyFields, change);
   const today = todayOf(req);
-  return ctx.store.transaction(async (repos) => {
+  const view = await ctx.store.transaction(async (repos) => {
     const c = await repos.cases.getCase(id);
     if (!c) throw notFound();
     const dek = await subjectKey(ctx, repos, c.subject_id);
@@ -223,6 +227,9 @@ export async function updateCase(ctx: AppContext, req: StaffRequest, id: string,
     await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'update', authorized));
     return caseDetail(ctx, repos, req, id, authorized);
   });
+  if (change.classification === 'confirmed') await onCaseConfirmed(ctx, req, id);
+  else await ctx.store.transaction((repos) => recomputeRiskStatus(ctx, repos, [view.subject.id], req.now));
+  return view;
 }
 
 function summaryOf(c: CaseRow): Omit<CaseSummaryView, 'subject'> {

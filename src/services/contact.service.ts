@@ -20,6 +20,7 @@ import type { StaffRequest } from './staff-context.ts';
 import { decodeCursor, encodeCursor, validateExposure, validatePerson } from './staff-input.ts';
 import type { ExposureFields, PersonFields } from './staff-input.ts';
 import { openSubjectJson, sealPerson, sealSubjectJson } from './subject-cipher.ts';
+import { recomputeRiskStatus } from './tracing/risk-status.service.ts';
 
 export interface ExposureView {
   exposureType: ExposureType;
@@ -97,6 +98,7 @@ export async function addContact(ctx: AppContext, req: StaffRequest, caseId: str
     const id = randomId('k');
     const row: ContactRow = { id, case_id: caseId, contact_subject_id: subjectId, sealed: sealSubjectJson(s.dek, subjectId, 'contact_links', id, exposure), created_at: now };
     await repos.contacts.insert(row);
+    await recomputeRiskStatus(ctx, repos, [subjectId], req.now);
     await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'create', authorized, { resourceType: 'contact', resourceId: id, subjectId }));
     return contactView(req, row, s, authorized, (await revealGrantsOf(repos, req, [subjectId])).get(subjectId) ?? []);
   }));
@@ -130,6 +132,7 @@ export async function updateContact(ctx: AppContext, req: StaffRequest, id: stri
     }, today, '');
     const sealed = sealSubjectJson(s.dek, s.id, 'contact_links', id, exposure);
     await repos.contacts.updateSealed(id, sealed);
+    await recomputeRiskStatus(ctx, repos, [row.contact_subject_id], req.now);
     await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'update', authorized));
     return contactView(req, { ...row, sealed }, s, authorized, (await revealGrantsOf(repos, req, [s.id])).get(s.id) ?? []);
   });

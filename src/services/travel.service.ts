@@ -18,6 +18,8 @@ import type { StaffRequest } from './staff-context.ts';
 import { decodeCursor, encodeCursor, validateTravel } from './staff-input.ts';
 import type { TravelFields } from './staff-input.ts';
 import { openTokenRef, openTravel, sealTravel } from './subject-cipher.ts';
+import { removeDistrictDayTokens, writeDistrictDayTokens } from './tracing/district-tokens.ts';
+import { recomputeRiskStatus } from './tracing/risk-status.service.ts';
 
 export interface TravelView {
   id: string;
@@ -56,6 +58,8 @@ export async function addTravel(ctx: AppContext, req: StaffRequest, subjectId: s
     const { record, tokens } = sealTravel(ctx.keys, dek, subjectId, travel);
     await repos.travel.insertTravel([record]);
     await repos.travel.insertTokens(tokens);
+    await writeDistrictDayTokens(ctx.keys, repos, [{ travelId: record.id, travel }]);
+    await recomputeRiskStatus(ctx, repos, [subjectId], req.now);
     await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'create', authorized, { resourceType: 'travel', resourceId: record.id }));
     return travelView(repos, record.id, subjectId, travel);
   });
@@ -88,9 +92,12 @@ export async function updateTravel(ctx: AppContext, req: StaffRequest, id: strin
     }, req.now);
     await checkPlace(repos, travel);
     await removeTokens(ctx, repos, row, old);
+    await removeDistrictDayTokens(ctx.keys, repos, id, old);
     const { record, tokens } = sealTravel(ctx.keys, dek, row.subject_id, travel, DEFAULT_SLOT_MS, id);
     await repos.travel.updateTravel(id, record.sealed);
     await repos.travel.insertTokens(tokens);
+    await writeDistrictDayTokens(ctx.keys, repos, [{ travelId: id, travel }]);
+    await recomputeRiskStatus(ctx, repos, [row.subject_id], req.now);
     await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'update', authorized, { resourceType: 'travel', resourceId: id }));
     return travelView(repos, id, row.subject_id, travel);
   });

@@ -7,6 +7,7 @@ import type { AccessSettings } from './access.routes.ts';
 import { caseRoutes } from './case.routes.ts';
 import { contactRoutes } from './contact.routes.ts';
 import { noteRoutes } from './note.routes.ts';
+import { releaseRoutes } from './release.routes.ts';
 import { searchRoutes } from './search.routes.ts';
 import { subjectRoutes } from './subject.routes.ts';
 import { supervisionRoutes } from './supervision.routes.ts';
@@ -23,6 +24,7 @@ export async function apiRoutes(api: FastifyInstance, ctx: AppContext, settings:
   await noteRoutes(api, ctx);
   await searchRoutes(api, ctx);
   await supervisionRoutes(api, ctx);
+  await releaseRoutes(api, ctx);
   await accessRoutes(api, ctx, {
     revealMinutes: settings.revealMinutes ?? DEFAULT_REVEAL_MINUTES,
     breakGlassHours: settings.breakGlassHours ?? DEFAULT_BREAK_GLASS_HOURS,

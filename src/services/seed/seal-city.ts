@@ -4,6 +4,8 @@ import type { WorkerKeys } from '../seal-tasks.ts';
 import { newSubjectKey, sealPerson, sealSubjectJson, sealTravel } from '../subject-cipher.ts';
 import type { SealedPerson } from '../subject-cipher.ts';
 import type { CityPerson } from './city.types.ts';
+import { districtDayTokenRows } from '../tracing/district-tokens.ts';
+import type { NewDistrictDayToken } from '../../storage/tracing.repository.ts';
 
 /**
  * The `seal-city` task (src/services/seal-tasks.ts): a chunk of generated residents in plaintext
@@ -14,6 +16,8 @@ import type { CityPerson } from './city.types.ts';
 export interface SealCityInput {
   now: string;
   people: CityPerson[];
+  /** Venue id → district code (tracing's district-day tokens). */
+  districts: Record<string, string>;
 }
 
 export interface SealedResident {
@@ -22,6 +26,7 @@ export interface SealedResident {
   travel: NewTravelRecord[];
   /** In visit order here; the writer shuffles a batch's tokens before inserting them. */
   tokens: NewToken[];
+  districtTokens: NewDistrictDayToken[];
   observations: NewObservation[];
 }
 
@@ -32,17 +37,19 @@ export function sealCityChunk(keys: WorkerKeys, input: SealCityInput): SealedRes
     const sealed = sealPerson(keys, p.person, p.case, input.now, subjectKey);
     const travel: NewTravelRecord[] = [];
     const tokens: NewToken[] = [];
+    const districtTokens: NewDistrictDayToken[] = [];
     for (const t of p.travel) {
       const s = sealTravel(keys, dek, subjectId, t);
       travel.push(s.record);
       for (const token of s.tokens) tokens.push(token);
+      for (const token of districtDayTokenRows(keys, s.record.id, t, t.placeId ? input.districts[t.placeId] : undefined)) districtTokens.push(token);
     }
     const caseId = sealed.case?.id ?? null;
     const observations = p.observations.map((o): NewObservation => {
       const id = randomId('o');
       return { id, subject_id: subjectId, case_id: caseId, sealed: sealSubjectJson(dek, subjectId, 'observations', id, o), created_at: input.now };
     });
-    return { index: p.index, sealed, travel, tokens, observations };
+    return { index: p.index, sealed, travel, tokens, districtTokens, observations };
   }));
 }
 
@@ -65,7 +72,7 @@ function compact(residents: SealedResident[]): SealedResident[] {
   };
   for (const r of residents) {
     const { person } = r.sealed;
-    for (const row of [person.key, person.identity, ...person.documents, ...(r.sealed.case ? [r.sealed.case] : []), ...r.travel, ...r.tokens, ...r.observations]) visit(row as Record<string, unknown>);
+    for (const row of [person.key, person.identity, ...person.documents, ...(r.sealed.case ? [r.sealed.case] : []), ...r.travel, ...r.tokens, ...r.districtTokens, ...r.observations]) visit(row as Record<string, unknown>);
   }
   const arena = Buffer.allocUnsafeSlow(total);
   let at = 0;

@@ -49,6 +49,7 @@ export async function writeBatch(ctx: AppContext, city: City, job: string, range
     await repos.cases.insertCases(cases);
     await repos.travel.insertTravel(travel);
     await repos.travel.insertTokens(tokens);
+    await repos.tracing.insertDistrictTokens(shuffleSecure(fresh.flatMap((r) => r.districtTokens)));
     await repos.cases.insertObservations(observations);
     const contacts = await contactRows(ctx, repos, city, fresh, links, now);
     await repos.cases.insertContactLinks(contacts);

@@ -11,6 +11,7 @@ import type { CityParams, PlannedLink } from './city-generator.ts';
 import { MAX_PERSONS } from './people.ts';
 import type { SealedResident } from './seal-city.ts';
 import { writeBatch } from './seed-writer.ts';
+import { districtsOfPlaces } from '../tracing/district-tokens.ts';
 import type { BatchCounts } from './seed-writer.ts';
 
 /**
@@ -169,6 +170,7 @@ async function writePeople(ctx: AppContext, city: City, job: Job, options: SeedO
   const later = (l: PlannedLink) => Math.max(l.caseIndex, l.contactIndex);
   const links = city.plan.links.filter((l) => later(l) >= job.resumedFrom).sort((a, b) => later(a) - later(b));
   const flights: { from: number; to: number; sealed: Promise<SealedResident[]> }[] = [];
+  const districts = districtsOfPlaces(city.venues.places);
   let pool = options.pool ?? null;
   let next = job.resumedFrom;
   let cursor = job.resumedFrom;
@@ -179,7 +181,7 @@ async function writePeople(ctx: AppContext, city: City, job: Job, options: SeedO
         const from = next;
         next = Math.min(persons, from + job.batchSize);
         pool ??= new SealPool(workerKeysOf(ctx.keys));
-        const sealed = pool.run('seal-city', { now: new Date().toISOString(), people: city.people(from, next) });
+        const sealed = pool.run('seal-city', { now: new Date().toISOString(), people: city.people(from, next), districts });
         sealed.catch(() => {}); // awaited below; a failure after a stop must not go unhandled
         flights.push({ from, to: next, sealed });
       }
