@@ -97,6 +97,8 @@ export function CaseDetailPage({ id }: { id: string }) {
       <div class="page-head">
         <h1>{t('case.title', { number: c.caseNumber })} <ClassBadge value={c.classification} /></h1>
         {c.abilities.update ? <Link class="button" href={`/cases/${seg(c.id)}/edit`}>{t('case.edit')}</Link> : null}
+        {/* Contact tracing (pages/tracing.tsx) for the roles that may do it; the server decides each request. */}
+        {role === 'tracer' || role === 'investigator' || role === 'supervisor' ? <Link class="button" data-testid="tracing-link" href={`/cases/${seg(c.id)}/tracing`}>{t('case.tracing')}</Link> : null}
       </div>
       {c.viaBreakGlass || granted ? (
         <p class="notice notice-warn" data-testid="via-break-glass">
