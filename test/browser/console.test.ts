@@ -303,6 +303,9 @@ describe('staff console (browser)', { skip: SKIP }, () => {
     await page.click('[data-testid=case-form] button[type=submit]');
     await page.waitForURL(invCaseUrl);
     await page.locator('.badge-confirmed').first().waitFor();
+    // Let the case page's own requests finish first: one still in flight when the cookie goes would
+    // itself answer 401 and move to sign-in before the click below.
+    await page.waitForLoadState('networkidle');
 
     // The session is gone (expired, ended elsewhere): the next call answers 401 and the console goes to sign-in.
     await page.context().clearCookies();
