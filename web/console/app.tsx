@@ -24,6 +24,8 @@ import { SignInPage } from './pages/sign-in.tsx';
 import { SubjectFormPage } from './pages/subject-form.tsx';
 import { BreakGlassReviewPage, SupervisorAssignPage } from './pages/supervisor.tsx';
 import { TravelFormPage } from './pages/travel-form.tsx';
+import { TracingPage } from './pages/tracing.tsx';
+import { PrepareReleasePage, ReleaseDetailPage, ReleasesPage } from './pages/releases.tsx';
 import { PATHS, navFor } from './nav.ts';
 import { Link, match, navigate, route } from './router.tsx';
 import { useStore } from './store.ts';
@@ -92,6 +94,7 @@ function page(path: string): ComponentChildren {
   if ((p = match('/cases/:id/contacts/new', path))) return <ContactFormPage caseId={p.id} />;
   if ((p = match('/cases/:id/contacts/:contactId/edit', path))) return <ContactFormPage caseId={p.id} contactId={p.contactId} />;
   if ((p = match('/cases/:id/subject/:subjectId/edit', path))) return <SubjectFormPage caseId={p.id} subjectId={p.subjectId} />;
+  if ((p = match('/cases/:id/tracing', path))) return <TracingPage key={p.id} id={p.id} />;
   if ((p = match('/cases/:id/subject/:subjectId/travel/new', path))) return <TravelFormPage caseId={p.id} subjectId={p.subjectId} />;
   if ((p = match('/cases/:id/subject/:subjectId/travel/:travelId/edit', path))) return <TravelFormPage caseId={p.id} subjectId={p.subjectId} travelId={p.travelId} />;
   if (path === '/search') return <SearchPage />;
@@ -103,6 +106,9 @@ function page(path: string): ComponentChildren {
   if (path === PATHS.activity) return <ActivityPage />;
   if ((p = match(`${PATHS.activity}/:accountId`, path))) return <ActivityPage accountId={p.accountId} />;
   if (path === PATHS.auditLog) return <AuditLogPage />;
+  if (path === PATHS.releases) return <ReleasesPage />;
+  if (path === PATHS.newRelease) return <PrepareReleasePage />;
+  if ((p = match(`${PATHS.releases}/:id`, path))) return <ReleaseDetailPage key={p.id} id={p.id} />;
   return <p class="empty">{t('app.notFound')}</p>;
 }
 

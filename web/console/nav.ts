@@ -19,6 +19,8 @@ export const PATHS = {
   alerts: '/supervisor/alerts',
   activity: '/supervisor/activity',
   auditLog: '/supervisor/audit-log',
+  releases: '/releases',
+  newRelease: '/releases/new',
 } as const;
 
 export interface NavEntry {
@@ -42,6 +44,8 @@ export const NAV: readonly NavEntry[] = [
   { href: PATHS.alerts, label: 'nav.alerts', roles: SUPERVISION_ROLES },
   { href: PATHS.activity, label: 'nav.activity', roles: SUPERVISION_ROLES },
   { href: PATHS.auditLog, label: 'nav.auditLog', roles: ['auditor', 'data_protection_officer'] },
+  { href: PATHS.releases, label: 'nav.releases', roles: ['disclosure_officer', 'approver'] },
+  { href: PATHS.newRelease, label: 'nav.newRelease', roles: ['disclosure_officer'] },
 ];
 
 /** The navigation entries of a role. */
