@@ -88,10 +88,13 @@ export async function runIngest(argv: string[]): Promise<void> {
     const input: PipelineInput = { place, rows, warmup: warmupRows, batchSize: args.batch, today: BENCH_TODAY, label: place.engine };
     const results: Partial<Record<PipelineName, PipelineResult>> = {};
     const loadBefore = loadavg()[0]!;
+    const loadByPipeline: Partial<Record<PipelineName, [number, number]>> = {};
     for (const name of args.only) {
       log(`${place.engine} ${name}: ${fmt(args.rows)} rows in batches of ${fmt(args.batch)} ...`);
+      const before = loadavg()[0]!;
       const r = await PIPELINES[name](input);
       results[name] = r;
+      loadByPipeline[name] = [round(before, 2), round(loadavg()[0]!, 2)];
       log(`${place.engine} ${name}: ${fmt(r.rowsPerSecond)} rows/s (${r.seconds.toFixed(1)} s, process CPU ${(r.cpuSeconds / r.seconds).toFixed(2)} s per s${r.bytes !== null ? `, ${(r.bytes / 2 ** 20).toFixed(0)} MiB on disk` : ''}; load average ${loadavg()[0]!.toFixed(2)})`);
     }
     const enc = results.encrypted;
@@ -119,6 +122,8 @@ export async function runIngest(argv: string[]): Promise<void> {
       cpu_per_wall: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, round(r.cpuSeconds / r.seconds, 2)])),
       // 1-minute load average before and after the runs: well above 2 means something else competed for the cores.
       load_avg: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
+      // The same before and after each pipeline (they run one after the other): unequal loads make the ratios unequal.
+      load_avg_by_pipeline: loadByPipeline,
       cpus: availableParallelism(),
       cpu: cpus()[0]?.model ?? 'unknown',
       node: process.version,

@@ -12,6 +12,8 @@ const BENCHES: Record<string, { run: (argv: string[]) => Promise<void>; usage: s
   audit: { run: runAudit, usage: AUDIT_USAGE },
   'sqlite-shape': { run: runSqliteShape, usage: SQLITE_SHAPE_USAGE },
   read: { run: runRead, usage: READ_USAGE },
+  colocation: { run: async (argv) => (await import('./colocation.ts')).runColocation(argv), usage: 'usage: npm run bench -- colocation [--persons N] [--seed S] [--cases C] [--batch B] [--data DIR]  (contact discovery on tokens vs plaintext interval SQL)' },
+  kanon: { run: async (argv) => (await import('./kanon.ts')).runKanon(argv), usage: 'usage: npm run bench -- kanon [--k 2,5,10] [--suppression 0,0.05] [--verify]  (optimal k-anonymity of UCI Adult)' },
 };
 
 function usage(): string {

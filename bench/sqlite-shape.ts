@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- sqlite-shape --rows N [--variants current,seqids,ckpt20000,seqids+ckpt20000]`
+ * `npm run bench -- sqlite-shape --rows N [--variants current,randids,seqids,ckpt20000]`
  *
  * A diagnostic for the encrypted import's database side on SQLite: N people are validated and
  * sealed in memory first (sealPerson, as the sealing worker does), then written in batches of
@@ -9,10 +9,12 @@
  * the audit log (see `bench audit`), Kysely, the worker or validation. One JSON line per variant:
  * the insert statements' and the COMMITs' wall time per row, and the process CPU per row.
  *
- * Variants (combine with +): `current` (as shipped); `seqids` (subject and case ids replaced by
- * time-ordered ones of the same length, so that every index keyed by them is appended to instead
- * of written at random places); `ckpt<P>` (PRAGMA wal_autocheckpoint = P pages); `cache<MiB>`
- * (PRAGMA cache_size); `mmap` (PRAGMA mmap_size = 4 GiB).
+ * Variants (combine with +): `current` (as shipped: subject and case ids time-ordered by their
+ * batch's time, src/crypto/random.ts timeOrderedId); `randids` (those ids replaced by random ones,
+ * randomId, as before time-ordered ids: every index keyed by them is written at random places);
+ * `seqids` (replaced by strictly increasing ones of the same length); `ckpt<P>` (PRAGMA
+ * wal_autocheckpoint = P pages); `cache<MiB>` (PRAGMA cache_size); `mmap` (PRAGMA mmap_size = 4 GiB); `batch<N>` (N rows per
+ * transaction instead of 1,000; the ids keep their per-1,000 times).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +23,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
-import { generateKey, RootKey } from '../src/crypto/index.ts';
+import { generateKey, randomId, RootKey } from '../src/crypto/index.ts';
 import { validateLineListRow } from '../src/domain/line-list.ts';
 import { sealPerson } from '../src/services/subject-cipher.ts';
 import type { SealedPerson } from '../src/services/subject-cipher.ts';
@@ -30,16 +32,16 @@ import { BENCH_TODAY, MAX_ROWS, syntheticRows } from './lib/dataset.ts';
 import { fmt, log } from './lib/progress.ts';
 import { UsageError } from './ingest.ts';
 
-export const SQLITE_SHAPE_USAGE = `usage: npm run bench -- sqlite-shape --rows N [--variants current,seqids,ckpt20000,seqids+ckpt20000]
+export const SQLITE_SHAPE_USAGE = `usage: npm run bench -- sqlite-shape --rows N [--variants current,randids,seqids,ckpt20000]
   the encrypted import's SQLite writes alone (pre-sealed rows, raw prepared statements), per variant:
-  current | seqids (time-ordered subject and case ids) | ckpt<P> (wal_autocheckpoint) | cache<MiB> | mmap`;
+  current (time-ordered ids) | randids (random ids) | seqids (sequential ids) | ckpt<P> (wal_autocheckpoint) | cache<MiB> | mmap | batch<N>`;
 
 const BATCH = 1000;
 
-/** Replaces subject and case ids by increasing ones of the same length and prefix. */
-function withSequentialIds(sealed: readonly SealedPerson[]): SealedPerson[] {
+/** Replaces subject and case ids by increasing ones of the same length and prefix, or by random ones (randomId, as before time-ordered ids). */
+function withOtherIds(sealed: readonly SealedPerson[], kind: 'sequential' | 'random'): SealedPerson[] {
   let n = 0;
-  const next = (old: string) => old[0] + (n++).toString(32).padStart(10, '0') + old.slice(11);
+  const next = kind === 'sequential' ? (old: string) => old[0] + (n++).toString(32).padStart(10, '0') + old.slice(11) : (old: string) => randomId(old[0]);
   return sealed.map((s) => {
     const sid = next(s.person.subject.id);
     return {
@@ -73,10 +75,13 @@ async function runVariant(variant: string, sealed: readonly SealedPerson[]): Pro
     const cache = /cache(\d+)/.exec(variant);
     if (cache) db.pragma(`cache_size = -${Number(cache[1]) * 1024}`);
     if (variant.includes('mmap')) db.pragma('mmap_size = 4294967296');
-    const rows = variant.includes('seqids') ? withSequentialIds(sealed) : sealed;
+    const rows = variant.includes('seqids') ? withOtherIds(sealed, 'sequential') : variant.includes('randids') ? withOtherIds(sealed, 'random') : sealed;
 
     const statements = new Map<string, SQLite.Statement>();
-    const insert = (table: string, values: readonly object[]) => {
+    const insert = (table: string, all: readonly object[]) => {
+      for (let i = 0; i < all.length; i += BATCH) insertChunk(table, all.slice(i, i + BATCH));
+    };
+    const insertChunk = (table: string, values: readonly object[]) => {
       if (values.length === 0) return;
       const columns = Object.keys(values[0]!);
       const key = `${table}/${values.length}`;
@@ -90,8 +95,9 @@ async function runVariant(variant: string, sealed: readonly SealedPerson[]): Pro
     let insertMs = 0;
     let commitMs = 0;
     const cpu = process.cpuUsage();
-    for (let b = 0; b < rows.length; b += BATCH) {
-      const batch = rows.slice(b, b + BATCH);
+    const batchRows = Number(/batch(\d+)/.exec(variant)?.[1] ?? BATCH);
+    for (let b = 0; b < rows.length; b += batchRows) {
+      const batch = rows.slice(b, b + batchRows);
       const t0 = performance.now();
       db.exec('begin');
       insert('subjects', batch.map((s) => s.person.subject));
@@ -123,19 +129,21 @@ async function runVariant(variant: string, sealed: readonly SealedPerson[]): Pro
 }
 
 export async function runSqliteShape(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string' }, variants: { type: 'string', default: 'current,seqids,ckpt20000,seqids+ckpt20000' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string' }, variants: { type: 'string', default: 'current,randids,seqids,ckpt20000' } }, strict: true });
   const n = Number(values.rows);
   if (!Number.isInteger(n) || n < 1 || n > MAX_ROWS) throw new UsageError(`--rows must be an integer from 1 to ${MAX_ROWS}`);
   const variants = values.variants.split(',').map((v) => v.trim()).filter(Boolean);
-  for (const v of variants) if (!/^(current|seqids|ckpt\d+|cache\d+|mmap)(\+(seqids|ckpt\d+|cache\d+|mmap))*$/.test(v)) throw new UsageError(`unknown variant ${v}`);
+  for (const v of variants) if (!/^(current|randids|seqids|ckpt\d+|cache\d+|batch\d+|mmap)(\+(randids|seqids|ckpt\d+|cache\d+|batch\d+|mmap))*$/.test(v)) throw new UsageError(`unknown variant ${v}`);
 
   log(`sealing ${fmt(n)} rows in memory ...`);
   const keys = { root: new RootKey(1, randomBytes(32)), documentIndex: generateKey('index'), phoneIndex: generateKey('index'), nameIndex: generateKey('index'), auditSubject: generateKey('token') };
-  const now = new Date().toISOString();
-  const sealed = syntheticRows(0, n).map((row) => {
+  // One `now` per batch, a millisecond apart, as the import seals each batch at its own time
+  // (the subject and case ids are time-ordered by it).
+  const t0 = Date.now();
+  const sealed = syntheticRows(0, n).map((row, i) => {
     const v = validateLineListRow(row, BENCH_TODAY);
     if (!v.ok) throw new Error('synthetic row did not validate');
-    return sealPerson(keys, v.person, v.case, now);
+    return sealPerson(keys, v.person, v.case, new Date(t0 + Math.floor(i / BATCH)).toISOString());
   });
   for (const variant of variants) {
     log(`variant ${variant} ...`);

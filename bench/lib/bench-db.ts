@@ -12,7 +12,10 @@ import type { Insertable, Kysely, Transaction } from 'kysely';
 import { auditLogHashing } from '../../src/audit/leaf.ts';
 import { AuditRepository } from '../../src/storage/audit.repository.ts';
 import type { NewAuditEvent } from '../../src/storage/audit.repository.ts';
+import { IMPORT_WAL_AUTOCHECKPOINT_PAGES } from '../../src/services/import.service.ts';
 import { openDatabase } from '../../src/storage/database.ts';
+import { insertMany as appInsertMany } from '../../src/storage/insert-many.ts';
+import { SystemRepository } from '../../src/storage/system.repository.ts';
 import type { DatabaseTarget, Engine } from '../../src/storage/engine.ts';
 import type { Database } from '../../src/storage/schema.ts';
 
@@ -91,9 +94,13 @@ export interface BenchDatabase<DB> {
   close(): Promise<void>;
 }
 
-/** Opens and migrates a scratch database exactly as the application does. */
+/**
+ * Opens and migrates a scratch database exactly as the application does, and on SQLite sets the
+ * WAL auto-checkpoint threshold that the import (`ingestRows`) sets for its run.
+ */
 export async function openBenchDatabase<DB>(target: DatabaseTarget): Promise<BenchDatabase<DB>> {
   const open = await openDatabase(target);
+  if (open.engine === 'sqlite') await new SystemRepository(open.db).setSqliteWalAutocheckpoint(IMPORT_WAL_AUTOCHECKPOINT_PAGES);
   return { db: open.db as unknown as Kysely<DB>, engine: open.engine, close: () => open.close() };
 }
 
@@ -102,15 +109,13 @@ export async function appendAudit<DB>(trx: Transaction<DB>, engine: Engine, even
   await new AuditRepository(trx as unknown as Transaction<Database>, engine, auditLogHashing).appendMany(events);
 }
 
-/** Same statement sizing as src/storage/insert-many.ts: multi-row inserts under both engines' parameter limits. */
-const MAX_PARAMS = 30000;
+/**
+ * The application's own multi-row insert (src/storage/insert-many.ts: fixed statement shapes,
+ * compiled once, prepared once on SQLite), for the bench tables that the application's schema
+ * type does not name: every pipeline writes through the same code.
+ */
 export async function insertMany<DB, T extends keyof DB & string>(db: Kysely<DB> | Transaction<DB>, table: T, rows: readonly Insertable<DB[T]>[]): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0] as object).length || 1;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns));
-  for (let i = 0; i < rows.length; i += perStatement) {
-    await (db as Kysely<Record<string, unknown>>).insertInto(table).values(rows.slice(i, i + perStatement) as never).execute();
-  }
+  await appInsertMany(db as unknown as Transaction<Database>, table as never, rows as never);
 }
 
 export async function setProgress<DB extends { job_progress: JobProgressTable }>(db: Kysely<DB> | Transaction<DB>, job: string, cursor: string, at: string): Promise<void> {

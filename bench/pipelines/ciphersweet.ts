@@ -8,18 +8,20 @@
  * date, outcome) is its own ciphertext, with the row id as associated data (CipherSweet's AAD
  * source field); FAST blind indexes (keyed BLAKE2b) of document number (128 bits), phone
  * (128 bits) and name (lower-cased, 16 bits: the same widths as Epivault's). Tables are prefixed
- * cs_; the audit events go through the application's audit log (AuditRepository).
+ * cs_; subject and case ids are time-ordered as Epivault's; the audit events go through the
+ * application's audit log (AuditRepository), with the same keyed subject reference.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import cs from 'ciphersweet-js';
-import { randomId } from '../../src/crypto/random.ts';
+import { generateKey, subjectReference, timeOrderedId } from '../../src/crypto/index.ts';
 import { addDays } from '../../src/domain/dates.ts';
 import { validateLineListRow } from '../../src/domain/line-list.ts';
 import type { LineListRow } from '../../src/domain/line-list.ts';
 import { DEFAULT_RETENTION_DAYS } from '../../src/domain/model.ts';
 import type { CaseInput, PersonInput } from '../../src/domain/model.ts';
 import { cliActor } from '../../src/services/app-context.ts';
+import { generatedCaseNumber } from '../../src/services/subject-cipher.ts';
 import { asRecords } from '../lib/dataset.ts';
 import { appendAudit, countRows, createCipherSweetSchema, insertMany, openBenchDatabase, setProgress } from '../lib/bench-db.ts';
 import type { BenchDatabase, CipherSweetDb } from '../lib/bench-db.ts';
@@ -66,7 +68,7 @@ async function encryptBatch(rows: Rows, batch: readonly Valid[]): Promise<Prepar
   const retention = addDays(now.slice(0, 10), DEFAULT_RETENTION_DAYS);
   const out: Prepared[] = [];
   for (const v of batch) {
-    const id = randomId('s');
+    const id = timeOrderedId('s', now);
     const idn = v.person.identity;
     const doc = idn.documents[0]!;
     const [identity, indexes] = await rows.identity.prepareRowForStorage({
@@ -76,11 +78,11 @@ async function encryptBatch(rows: Rows, batch: readonly Valid[]): Promise<Prepar
     let caseRow: CipherSweetDb['cs_cases'] | null = null;
     if (v.case) {
       const k = v.case;
-      const caseId = randomId('c');
+      const caseId = timeOrderedId('c', now);
       const [sealed] = await rows.kase.prepareRowForStorage({ id: caseId, onset_date: k.onsetDate ?? '', outcome: k.outcome ?? '' });
       caseRow = {
         id: caseId, subject_id: id,
-        case_number: k.caseNumber || `${v.person.jurisdictionCode}-${k.reportDate.replaceAll('-', '')}-${caseId.slice(1, 11)}`,
+        case_number: k.caseNumber || generatedCaseNumber(v.person.jurisdictionCode, k.reportDate, caseId),
         classification: k.classification, jurisdiction_code: v.person.jurisdictionCode, report_date: k.reportDate,
         confirmation_date: k.confirmationDate ?? null, onset_date: sealed.onset_date as string, outcome: sealed.outcome as string, created_at: now,
       };
@@ -97,6 +99,13 @@ async function encryptBatch(rows: Rows, batch: readonly Valid[]): Promise<Prepar
   }
   return out;
 }
+
+/**
+ * The audit log's pseudonymous subject reference (a keyed HMAC of the subject id, issue item 10)
+ * is Epivault's audit design, not field encryption: this pipeline computes it with Epivault's own
+ * function, as the encrypted pipeline does, so that both write the same audit rows and index.
+ */
+const auditSubjectKey = generateKey('token');
 
 async function writeBatch(bdb: BenchDatabase<CipherSweetDb>, prepared: readonly Prepared[], job: string | undefined, cursor: number): Promise<number> {
   const now = new Date().toISOString();
@@ -119,7 +128,7 @@ async function writeBatch(bdb: BenchDatabase<CipherSweetDb>, prepared: readonly 
     await insertMany(trx, 'cs_cases', fresh.flatMap((p) => (p.case ? [p.case] : [])));
     await appendAudit(trx, bdb.engine, fresh.map((p) => ({
       at: now, actor: actor.id, actor_role: actor.role, action: 'create', resource_type: p.case ? 'case' : 'subject',
-      resource_id: p.case?.id ?? null, subject_ref: p.subject.id, purpose: PURPOSE, reason: null, outcome: 'success', request_id: null,
+      resource_id: p.case?.id ?? null, subject_ref: subjectReference(auditSubjectKey, p.subject.id), purpose: PURPOSE, reason: null, outcome: 'success', request_id: null,
     })));
     if (job) await setProgress(trx, job, String(cursor), now);
     return fresh.length;

@@ -3,16 +3,18 @@
  * (validateLineListRow), same in-file de-duplication, same batches, each batch in one
  * transaction that looks up the batch's documents, inserts people (identity in clear), cases
  * (details in clear) with the same multi-row statements and one audit event per created person,
- * and stores the progress marker. Subject and case ids are the same random ids as Epivault's; the
- * audit events go through the application's audit log (AuditRepository, Merkle tree included).
+ * and stores the progress marker. Subject and case ids are the same time-ordered ids as Epivault's;
+ * the audit events go through the application's audit log (AuditRepository, Merkle tree included),
+ * naming the subject by its id (a system without encryption has no key for a pseudonymous reference).
  */
-import { randomId } from '../../src/crypto/random.ts';
+import { timeOrderedId } from '../../src/crypto/random.ts';
 import { addDays } from '../../src/domain/dates.ts';
 import { validateLineListRow } from '../../src/domain/line-list.ts';
 import type { LineListRow } from '../../src/domain/line-list.ts';
 import { DEFAULT_RETENTION_DAYS } from '../../src/domain/model.ts';
 import type { CaseInput, PersonInput } from '../../src/domain/model.ts';
 import { cliActor } from '../../src/services/app-context.ts';
+import { generatedCaseNumber } from '../../src/services/subject-cipher.ts';
 import { asRecords } from '../lib/dataset.ts';
 import { appendAudit, countRows, createPlainSchema, insertMany, openBenchDatabase, setProgress } from '../lib/bench-db.ts';
 import type { BenchDatabase, PlainDb } from '../lib/bench-db.ts';
@@ -48,7 +50,7 @@ async function writeBatch(bdb: BenchDatabase<PlainDb>, batch: readonly Valid[], 
       const keys = v.docs.map((d) => `${d.type}|${d.number}`);
       if (keys.some((k) => seen.has(k))) continue;
       keys.forEach((k) => seen.add(k));
-      const id = randomId('s');
+      const id = timeOrderedId('s', now);
       const idn = v.person.identity;
       const doc = v.docs[0]!;
       people.push({
@@ -61,10 +63,10 @@ async function writeBatch(bdb: BenchDatabase<PlainDb>, batch: readonly Valid[], 
       let caseId: string | null = null;
       if (v.case) {
         const k = v.case;
-        caseId = randomId('c');
+        caseId = timeOrderedId('c', now);
         cases.push({
           id: caseId, subject_id: id,
-          case_number: k.caseNumber || `${v.person.jurisdictionCode}-${k.reportDate.replaceAll('-', '')}-${caseId.slice(1, 11)}`,
+          case_number: k.caseNumber || generatedCaseNumber(v.person.jurisdictionCode, k.reportDate, caseId),
           classification: k.classification, jurisdiction_code: v.person.jurisdictionCode, report_date: k.reportDate,
           confirmation_date: k.confirmationDate ?? null, onset_date: k.onsetDate ?? null, outcome: k.outcome ?? null, source: k.source ?? null,
           created_at: now,

@@ -277,5 +277,29 @@ for (const { engine, skip } of await engines()) {
       const again = await ingestRows(app.ctx, rows, { pool: new SealPool(workerKeysOf(app.ctx.keys), 0) });
       assert.deepEqual([again.imported, again.alreadyPresent], [0, 30]);
     });
+
+    it('gives subjects and cases ids ordered by their batch time, and case numbers from the ids\' random part', async () => {
+      const rows = Array.from({ length: 12 }, (_, k) => ({ record: k + 2, row: person(900 + k) }));
+      const r = await ingestRows(app.ctx, rows, { batchSize: 4, pool: new SealPool(workerKeysOf(app.ctx.keys), 0) });
+      assert.equal(r.imported, 12);
+      const created = await findByDocument(app.ctx, rows[0]!.row.id_number!, 'case_investigation');
+      const people = await Promise.all(rows.map(async ({ row }) => readPerson(app.ctx, (await findByDocument(app.ctx, row.id_number!, 'case_investigation'))[0]!, 'case_investigation')));
+      assert.equal(people[0]!.subjectId, created[0]);
+      const SORTED = '234567abcdefghijklmnopqrstuvwxyz';
+      const timeOf = (id: string) => { let n = 0n; for (const ch of id.slice(1, 11)) n = (n << 5n) | BigInt(SORTED.indexOf(ch)); return Number(n >> 2n); };
+      for (const p of people) {
+        assert.match(p.subjectId, /^s[a-z2-7]{26}$/);
+        const subject = (await app.ctx.store.subjects.getSubject(p.subjectId))!;
+        assert.equal(timeOf(p.subjectId), Date.parse(subject.created_at), 'the id holds the created_at stored beside it, nothing else');
+        const kase = p.cases[0]!;
+        assert.match(kase.id, /^c[a-z2-7]{26}$/);
+        assert.equal(timeOf(kase.id), Date.parse(subject.created_at));
+        assert.equal(kase.caseNumber, `110105-20250103-${kase.id.slice(11, 21)}`);
+      }
+      // Batches are sealed at increasing times: ids of later batches sort after those of earlier ones.
+      const ids = people.map((p) => p.subjectId);
+      for (let b = 4; b < 12; b += 4) assert.ok(ids.slice(b - 4, b).every((a) => ids.slice(b, b + 4).every((z) => a < z || timeOf(a) === timeOf(z))));
+      if (engine === 'sqlite') assert.equal(await app.ctx.store.system.setSqliteWalAutocheckpoint(1000), 1000, 'the import restored the WAL checkpoint threshold');
+    });
   });
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { materialOf, sealTasks } from './seal-tasks.ts';
-import type { SealTaskInput, SealTaskName, SealTaskOutput, WorkerKeys } from './seal-tasks.ts';
+import { materialOf, sealTasks, sealTransports } from './seal-tasks.ts';
+import type { SealTaskInput, SealTaskName, SealTaskOutput, SealTransport, WorkerKeys } from './seal-tasks.ts';
 
 /** Buffers cross a thread as Uint8Array; turn them back into Buffers (no copy) for the drivers. */
 function revive(value: unknown): unknown {
@@ -17,7 +17,7 @@ function revive(value: unknown): unknown {
   return value;
 }
 
-interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void }
+interface Pending { task: SealTaskName; resolve: (v: unknown) => void; reject: (e: Error) => void }
 
 /**
  * Runs seal tasks on worker threads so that encryption overlaps the database writes of the main
@@ -36,12 +36,20 @@ export class SealPool {
   constructor(private readonly keys: WorkerKeys, size = SealPool.defaultSize()) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./seal-worker.entry.mjs', import.meta.url), { workerData: materialOf(keys) });
-      w.on('message', (msg: { id: number; output?: unknown; error?: string }) => {
+      w.on('message', (msg: { id: number; output?: unknown; packed?: unknown; error?: string }) => {
         const p = this.#pending.get(msg.id);
         if (!p) return;
         this.#pending.delete(msg.id);
-        if (msg.error !== undefined) p.reject(new Error(`sealing worker: ${msg.error}`));
-        else p.resolve(revive(msg.output));
+        if (msg.error !== undefined) {
+          p.reject(new Error(`sealing worker: ${msg.error}`));
+          return;
+        }
+        try {
+          // Packed outputs (seal-transport.ts) come back as a few arrays; the others as posted.
+          p.resolve(msg.packed !== undefined ? (sealTransports[p.task] as SealTransport<unknown>).unpack(msg.packed) : revive(msg.output));
+        } catch (e) {
+          p.reject(e as Error);
+        }
       });
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => { if (!this.#closing) this.fail(new Error(`sealing worker exited with code ${code}`)); });
@@ -72,7 +80,7 @@ export class SealPool {
     const id = this.#next++;
     const worker = this.#workers[this.#rr++ % this.#workers.length]!;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#pending.set(id, { task, resolve: resolve as (v: unknown) => void, reject });
       worker.postMessage({ id, task, input });
     });
   }

@@ -4,6 +4,8 @@ import type { KeySet } from './keys.service.ts';
 import { sealPerson } from './subject-cipher.ts';
 import type { SealedPerson } from './subject-cipher.ts';
 import { sealCityChunk } from './seed/seal-city.ts';
+import { packPeople, unpackPeople } from './seal-transport.ts';
+import type { PackedPeople } from './seal-transport.ts';
 
 /**
  * Work that may run in a sealing worker thread (src/services/seal-pool.ts). Each task is a pure
@@ -64,3 +66,14 @@ export const sealTasks = {
 export type SealTaskName = keyof typeof sealTasks;
 export type SealTaskInput<T extends SealTaskName> = Parameters<(typeof sealTasks)[T]>[1];
 export type SealTaskOutput<T extends SealTaskName> = ReturnType<(typeof sealTasks)[T]>;
+
+/** How a task's output crosses from a worker thread: packed there (with buffers to transfer), unpacked by the pool. */
+export interface SealTransport<O> {
+  pack(output: O): { packed: unknown; transfer: ArrayBuffer[] };
+  unpack(packed: unknown): O;
+}
+
+/** Tasks whose output has a compact transport (src/services/seal-transport.ts); the others are posted as they are. */
+export const sealTransports: { readonly [T in SealTaskName]?: SealTransport<SealTaskOutput<T>> } = {
+  'seal-people': { pack: packPeople, unpack: (packed) => unpackPeople(packed as PackedPeople) },
+};

@@ -8,6 +8,9 @@ import type { DatabaseTarget, Engine } from './engine.ts';
 import { coreMigration } from './migrations/0001-core.ts';
 import { auditLogMigration } from './migrations/0002-audit-log.ts';
 import { staffMigration } from './migrations/0003-staff.ts';
+import { tracingMigration } from './migrations/0004-tracing.ts';
+import { releasesMigration } from './migrations/0005-releases.ts';
+import { withCachedInserts } from './sqlite-statements.ts';
 
 // PostgreSQL `bigint` (the audit sequence) and `count(*)` arrive as strings; they stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -25,7 +28,7 @@ export interface OpenDatabase {
 }
 
 function migrations(engine: Engine): Record<string, Migration> {
-  return { '0001-core': coreMigration(engine), '0002-audit-log': auditLogMigration(engine), '0003-staff': staffMigration(engine) };
+  return { '0001-core': coreMigration(engine), '0002-audit-log': auditLogMigration(engine), '0003-staff': staffMigration(engine), '0004-tracing': tracingMigration(engine), '0005-releases': releasesMigration(engine) };
 }
 
 /** Opens a database (SQLite in WAL mode, or a PostgreSQL pool) and applies pending migrations. */
@@ -38,7 +41,8 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
     handle.pragma('foreign_keys = ON');
     handle.pragma('busy_timeout = 10000');
     handle.pragma('cache_size = -65536');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+    // Insert statements stay prepared: bulk inserts repeat a few fixed shapes (insert-many.ts).
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedInserts(handle) }) });
   } else {
     const pool = new pg.Pool({
       connectionString: target.location,

@@ -1,0 +1,39 @@
+import type SQLite from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/** Insert statements kept prepared (a few shapes per table from src/storage/insert-many.ts). */
+const MAX_CACHED = 48;
+
+/**
+ * The better-sqlite3 connection as Kysely's SQLite dialect sees it, with INSERT statements kept
+ * prepared: Kysely's driver prepares every statement it runs, and compiling a multi-row insert
+ * of a few thousand parameters costs about as much as running it. insertMany (insert-many.ts)
+ * sends the same few statement texts batch after batch, so each is prepared once per connection
+ * and reused (least recently used dropped beyond MAX_CACHED). A statement still being iterated
+ * (busy) is never handed out twice: a fresh one is prepared instead. Other statements are
+ * prepared as before.
+ */
+export function withCachedInserts(handle: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      handle.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      if (!/^\s*insert\s/i.test(sql)) return handle.prepare(sql);
+      const cached = cache.get(sql);
+      if (cached && !cached.busy) {
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = handle.prepare(sql);
+      if (!cached) {
+        if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
