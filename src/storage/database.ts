@@ -10,7 +10,7 @@ import { auditLogMigration } from './migrations/0002-audit-log.ts';
 import { staffMigration } from './migrations/0003-staff.ts';
 import { tracingMigration } from './migrations/0004-tracing.ts';
 import { releasesMigration } from './migrations/0005-releases.ts';
-import { withCachedInserts } from './sqlite-statements.ts';
+import { withCachedStatements } from './sqlite-statements.ts';
 
 // PostgreSQL `bigint` (the audit sequence) and `count(*)` arrive as strings; they stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -41,8 +41,8 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
     handle.pragma('foreign_keys = ON');
     handle.pragma('busy_timeout = 10000');
     handle.pragma('cache_size = -65536');
-    // Insert statements stay prepared: bulk inserts repeat a few fixed shapes (insert-many.ts).
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedInserts(handle) }) });
+    // Statements stay prepared: bulk inserts repeat a few fixed shapes (insert-many.ts), services the same queries.
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(handle) }) });
   } else {
     const pool = new pg.Pool({
       connectionString: target.location,

@@ -9,7 +9,7 @@ import type { TestDatabase } from '../../test/support/engines.ts';
 import { openDatabase } from './database.ts';
 import type { OpenDatabase } from './database.ts';
 import { insertMany } from './insert-many.ts';
-import { withCachedInserts } from './sqlite-statements.ts';
+import { withCachedStatements } from './sqlite-statements.ts';
 
 const subject = (id: string, i: number) => ({
   id, jurisdiction_code: '110101', street_code: i % 3 === 0 ? null : `1101010${i % 10}`, retention_until: '2046-01-01', created_at: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
@@ -86,19 +86,19 @@ describe('SQLite insert statement cache', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('prepares an insert once and reuses it; other statements are prepared every time', () => {
-    const db = withCachedInserts(handle);
+  it('prepares a statement once and reuses it, inserts and queries alike', () => {
+    const db = withCachedStatements(handle);
     const insert = 'insert into t (a, b) values (?, ?)';
     const first = db.prepare(insert);
     first.run([1, 'x']);
     assert.equal(db.prepare(insert), first);
     db.prepare(insert).run([2, 'y']);
-    assert.notEqual(db.prepare('select * from t'), db.prepare('select * from t'));
+    assert.equal(db.prepare('select * from t'), db.prepare('select * from t'));
     assert.deepEqual(db.prepare('select b from t order by a').all([]), [{ b: 'x' }, { b: 'y' }]);
   });
 
   it('never hands out a statement that is still being iterated', () => {
-    const db = withCachedInserts(handle);
+    const db = withCachedStatements(handle);
     const returning = 'insert into t (a, b) values (?, ?), (?, ?) returning a';
     const busy = db.prepare(returning);
     const it = busy.iterate([10, 'p', 11, 'q']);

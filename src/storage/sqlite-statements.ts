@@ -1,19 +1,20 @@
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
-/** Insert statements kept prepared (a few shapes per table from src/storage/insert-many.ts). */
-const MAX_CACHED = 48;
+/** Statements kept prepared: a few insert shapes per table (insert-many.ts) and the queries of the services. */
+const MAX_CACHED = 256;
 
 /**
- * The better-sqlite3 connection as Kysely's SQLite dialect sees it, with INSERT statements kept
+ * The better-sqlite3 connection as Kysely's SQLite dialect sees it, with statements kept
  * prepared: Kysely's driver prepares every statement it runs, and compiling a multi-row insert
  * of a few thousand parameters costs about as much as running it. insertMany (insert-many.ts)
  * sends the same few statement texts batch after batch, so each is prepared once per connection
- * and reused (least recently used dropped beyond MAX_CACHED). A statement still being iterated
- * (busy) is never handed out twice: a fresh one is prepared instead. Other statements are
- * prepared as before.
+ * and reused (least recently used dropped beyond MAX_CACHED); the services' queries repeat the
+ * same texts request after request (a staff read runs a dozen of them), so they are cached too.
+ * A statement still being iterated (busy) is never handed out twice: a fresh one is prepared
+ * instead.
  */
-export function withCachedInserts(handle: SQLite.Database): SqliteDatabase {
+export function withCachedStatements(handle: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => {
@@ -21,7 +22,6 @@ export function withCachedInserts(handle: SQLite.Database): SqliteDatabase {
       handle.close();
     },
     prepare(sql: string): SqliteStatement {
-      if (!/^\s*insert\s/i.test(sql)) return handle.prepare(sql);
       const cached = cache.get(sql);
       if (cached && !cached.busy) {
         cache.delete(sql);
