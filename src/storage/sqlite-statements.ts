@@ -3,6 +3,8 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /** Statements kept prepared: a few insert shapes per table (insert-many.ts) and the queries of the services. */
 const MAX_CACHED = 256;
+/** Statements other than inserts are kept only up to this length. */
+const MAX_QUERY_CHARS = 4000;
 
 /**
  * The better-sqlite3 connection as Kysely's SQLite dialect sees it, with statements kept
@@ -29,7 +31,9 @@ export function withCachedStatements(handle: SQLite.Database): SqliteDatabase {
         return cached;
       }
       const statement = handle.prepare(sql);
-      if (!cached) {
+      // Inserts come in a few fixed shapes; other long texts (an `in (…)` of thousands of
+      // parameters) vary with their input and would only fill the cache and the memory.
+      if (!cached && (sql.length <= MAX_QUERY_CHARS || /^\s*insert\s/i.test(sql))) {
         if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
         cache.set(sql, statement);
       }

@@ -32,7 +32,7 @@ export interface SealedResident {
 
 export function sealCityChunk(keys: WorkerKeys, input: SealCityInput): SealedResident[] {
   return compact(input.people.map((p) => {
-    const subjectKey = newSubjectKey(keys.root);
+    const subjectKey = newSubjectKey(keys.root, input.now);
     const { subjectId, dek } = subjectKey;
     const sealed = sealPerson(keys, p.person, p.case, input.now, subjectKey);
     const travel: NewTravelRecord[] = [];
