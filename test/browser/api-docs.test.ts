@@ -6,19 +6,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, DOCS_CSP } from '../../src/http/app.ts';
 import { testApp } from '../support/app.ts';
 import type { TestApp } from '../support/app.ts';
+import { BROWSER_SKIP, launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = process.env.EPIVAULT_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI requires it (apt-get install chromium fonts-noto-cjk)`);
-const SKIP = HAVE_CHROMIUM ? false : `${CHROMIUM} not found: browser tests skipped (apt-get install chromium fonts-noto-cjk)`;
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const SKIP = BROWSER_SKIP;
 
 describe('API docs page in a browser', { skip: SKIP }, () => {
   let t: TestApp;
@@ -35,7 +30,7 @@ describe('API docs page in a browser', { skip: SKIP }, () => {
       if (override !== null && request.url.startsWith('/api/docs')) reply.header('content-security-policy', override);
     });
     base = await server.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close().catch(() => {});

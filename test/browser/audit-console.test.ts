@@ -9,10 +9,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/http/app.ts';
@@ -23,24 +22,14 @@ import { scanSupervision } from '../../src/services/supervision.service.ts';
 import { testApp } from '../support/app.ts';
 import type { TestApp } from '../support/app.ts';
 import { rawSql } from '../support/raw-sql.ts';
-import { createStaff, nextTotpCode, signIn as apiSignIn, staffHeaders } from '../support/staff.ts';
+import { createStaff, signIn as apiSignIn, staffHeaders } from '../support/staff.ts';
 import type { StaffCredentials } from '../support/staff.ts';
+import { BROWSER_SKIP, launchChromium, signInPage as signIn } from '../support/browser.ts';
 
-const CHROMIUM = process.env.EPIVAULT_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI requires it (apt-get install chromium fonts-noto-cjk)`);
-const SKIP = HAVE_CHROMIUM ? false : `${CHROMIUM} not found: browser tests skipped (apt-get install chromium fonts-noto-cjk)`;
+const SKIP = BROWSER_SKIP;
 
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const CSV_HEADER = 'seq,at,actor,actorRole,action,resourceType,resourceId,subjectRef,purpose,reason,outcome,requestId';
 
-async function signIn(page: Page, base: string, who: StaffCredentials): Promise<void> {
-  await page.goto(`${base}/sign-in`);
-  await page.fill('#f-username', who.username);
-  await page.fill('#f-password', who.password);
-  await page.fill('#f-totp', await nextTotpCode(who));
-  await page.click('[data-testid=sign-in-form] button[type=submit]');
-}
 
 /** The texts of the header's navigation links. */
 async function navLinks(page: Page): Promise<string[]> {
@@ -95,7 +84,7 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
     auditor = await createStaff(t.ctx, { username: 'aud.qian', role: 'auditor', jurisdiction: '11', termsAccepted: true });
     dpo = await createStaff(t.ctx, { username: 'dpo.li', role: 'data_protection_officer', jurisdiction: '11', termsAccepted: true });
     await writeCheckpoint(t.ctx);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -7,10 +7,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/http/app.ts';
@@ -19,16 +18,13 @@ import { makeResidentId } from '../../src/domain/id-number.ts';
 import { testApp } from '../support/app.ts';
 import type { TestApp } from '../support/app.ts';
 import { rawSql } from '../support/raw-sql.ts';
-import { createStaff, nextTotpCode } from '../support/staff.ts';
+import { createStaff } from '../support/staff.ts';
 import type { StaffCredentials } from '../support/staff.ts';
+import { BROWSER_SKIP, launchChromium, signInPage as signIn } from '../support/browser.ts';
 
 /** Debian's Chromium (EPIVAULT_CHROMIUM overrides the path). */
-const CHROMIUM = process.env.EPIVAULT_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI requires it (apt-get install chromium fonts-noto-cjk)`);
-const SKIP = HAVE_CHROMIUM ? false : `${CHROMIUM} not found: browser tests skipped (apt-get install chromium fonts-noto-cjk)`;
+const SKIP = BROWSER_SKIP;
 
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** A case's page (not /cases/new: a form still on its own page must not count as the case it creates). */
 const CASE_PAGE = /\/cases\/(?!new$)[^/]+$/;
@@ -36,13 +32,6 @@ const CASE_PAGE = /\/cases\/(?!new$)[^/]+$/;
 /** A new password that passes the policy (long, not common, without the username). */
 const NEW_PASSWORD = 'violet-harbour-quartz-meadow-17';
 
-async function signIn(page: Page, base: string, who: StaffCredentials): Promise<void> {
-  await page.goto(`${base}/sign-in`);
-  await page.fill('#f-username', who.username);
-  await page.fill('#f-password', who.password);
-  await page.fill('#f-totp', await nextTotpCode(who));
-  await page.click('[data-testid=sign-in-form] button[type=submit]');
-}
 
 describe('staff console (browser)', { skip: SKIP }, () => {
   let t: TestApp;
@@ -88,7 +77,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
     supervisor = await createStaff(t.ctx, { username: 'sup.wang', role: 'supervisor', jurisdiction: '11', termsAccepted: true });
     // Its first sign-in uses the one-time password and must go through enrolment.
     newcomer = await createStaff(t.ctx, { username: 'new.li', role: 'investigator', jurisdiction: district, mustChangePassword: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {

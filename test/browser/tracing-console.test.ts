@@ -10,10 +10,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/http/app.ts';
@@ -22,25 +21,13 @@ import { createCase, updateCase } from '../../src/services/case.service.ts';
 import { testApp } from '../support/app.ts';
 import type { TestApp } from '../support/app.ts';
 import { CHAOYANG, daysAgo, person } from '../support/records.ts';
-import { nextTotpCode } from '../support/staff.ts';
-import type { StaffCredentials } from '../support/staff.ts';
 import { addPerson, addPlace, staffMember, visit } from '../support/tracing.ts';
 import type { StaffMember } from '../support/tracing.ts';
+import { BROWSER_SKIP, launchChromium, signInPage as signIn } from '../support/browser.ts';
 
-const CHROMIUM = process.env.EPIVAULT_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI requires it (apt-get install chromium fonts-noto-cjk)`);
-const SKIP = HAVE_CHROMIUM ? false : `${CHROMIUM} not found: browser tests skipped (apt-get install chromium fonts-noto-cjk)`;
+const SKIP = BROWSER_SKIP;
 
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-async function signIn(page: Page, base: string, who: StaffCredentials): Promise<void> {
-  await page.goto(`${base}/sign-in`);
-  await page.fill('#f-username', who.username);
-  await page.fill('#f-password', who.password);
-  await page.fill('#f-totp', await nextTotpCode(who));
-  await page.click('[data-testid=sign-in-form] button[type=submit]');
-}
 
 describe('contact tracing in the staff console (browser)', { skip: SKIP }, () => {
   let t: TestApp;
@@ -90,7 +77,7 @@ describe('contact tracing in the staff console (browser)', { skip: SKIP }, () =>
     const addr = server.server.address();
     assert.ok(addr && typeof addr === 'object');
     base = `http://127.0.0.1:${addr.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -1,0 +1,32 @@
+/**
+ * Browser tests: Debian's Chromium driven by playwright-core (never a downloaded browser). Without
+ * /usr/bin/chromium (or EPIVAULT_CHROMIUM) the browser tests are skipped with a message, except
+ * under CI=true, where a missing browser is a failure.
+ */
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { nextTotpCode } from './staff.ts';
+import type { StaffCredentials } from './staff.ts';
+
+export const CHROMIUM = process.env.EPIVAULT_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI requires it (apt-get install chromium fonts-noto-cjk)`);
+
+/** `skip` option of a browser test suite: false, or the reason it is skipped. */
+export const BROWSER_SKIP: false | string = HAVE_CHROMIUM ? false : `${CHROMIUM} not found: browser tests skipped (apt-get install chromium fonts-noto-cjk)`;
+
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+}
+
+/** Signs in through the console's sign-in page (password and a fresh TOTP code). */
+export async function signInPage(page: Page, base: string, who: StaffCredentials): Promise<void> {
+  await page.goto(`${base}/sign-in`);
+  await page.fill('#f-username', who.username);
+  await page.fill('#f-password', who.password);
+  await page.fill('#f-totp', await nextTotpCode(who));
+  await page.click('[data-testid=sign-in-form] button[type=submit]');
+}
