@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -69,7 +69,7 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
     trustProxy: false,
     // Fastify's request log carries the raw URL, where a careless client may put a personal value:
     // the onResponse hook below logs the route pattern instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
   });
