@@ -24,7 +24,7 @@ import type { TestApp } from '../support/app.ts';
 import { rawSql } from '../support/raw-sql.ts';
 import { createStaff, signIn as apiSignIn, staffHeaders } from '../support/staff.ts';
 import type { StaffCredentials } from '../support/staff.ts';
-import { BROWSER_SKIP, launchChromium, signInPage as signIn } from '../support/browser.ts';
+import { BROWSER_SKIP, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 const SKIP = BROWSER_SKIP;
 
@@ -55,15 +55,7 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
   /** Every URL the auditor's browser requested, and the bodies of its POSTs. */
   const audUrls: string[] = [];
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (/content security policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return page;
-  }
+  const newPage = (): Promise<Page> => newConsolePage(browser, contexts, cspViolations, { acceptDownloads: true });
 
   before(async () => {
     shots = mkdtempSync(join(tmpdir(), 'epivault-audit-console-'));
@@ -75,10 +67,7 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
     await sql.close();
     const district = rows[0]!.code;
     server = buildServer(t.ctx);
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const addr = server.server.address();
-    assert.ok(addr && typeof addr === 'object');
-    base = `http://127.0.0.1:${addr.port}`;
+    base = await listenLocal(server);
     investigator = await createStaff(t.ctx, { username: 'inv.zhao', role: 'investigator', jurisdiction: district, termsAccepted: true });
     supervisor = await createStaff(t.ctx, { username: 'sup.sun', role: 'supervisor', jurisdiction: '11', termsAccepted: true });
     auditor = await createStaff(t.ctx, { username: 'aud.qian', role: 'auditor', jurisdiction: '11', termsAccepted: true });

@@ -20,7 +20,7 @@ import type { TestApp } from '../support/app.ts';
 import { rawSql } from '../support/raw-sql.ts';
 import { createStaff } from '../support/staff.ts';
 import type { StaffCredentials } from '../support/staff.ts';
-import { BROWSER_SKIP, launchChromium, signInPage as signIn } from '../support/browser.ts';
+import { BROWSER_SKIP, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 /** Debian's Chromium (EPIVAULT_CHROMIUM overrides the path). */
 const SKIP = BROWSER_SKIP;
@@ -49,16 +49,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
   let invPage: Page;
   let invCaseUrl: string;
 
-  async function newPage(): Promise<Page> {
-    // en-US by default: the language test switches to Chinese itself.
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (/content security policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return page;
-  }
+  const newPage = (): Promise<Page> => newConsolePage(browser, contexts, cspViolations);
 
   before(async () => {
     shots = mkdtempSync(join(tmpdir(), 'epivault-console-'));
@@ -69,10 +60,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
     await sql.close();
     district = rows[0]!.code;
     server = buildServer(t.ctx);
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const addr = server.server.address();
-    assert.ok(addr && typeof addr === 'object');
-    base = `http://127.0.0.1:${addr.port}`;
+    base = await listenLocal(server);
     investigator = await createStaff(t.ctx, { username: 'inv.chen', role: 'investigator', jurisdiction: district, termsAccepted: true });
     supervisor = await createStaff(t.ctx, { username: 'sup.wang', role: 'supervisor', jurisdiction: '11', termsAccepted: true });
     // Its first sign-in uses the one-time password and must go through enrolment.

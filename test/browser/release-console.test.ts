@@ -24,7 +24,7 @@ import { CHAOYANG, daysAgo } from '../support/records.ts';
 import { createStaff } from '../support/staff.ts';
 import type { StaffCredentials } from '../support/staff.ts';
 import { addCase, addPerson, addPlace, staffMember, visit } from '../support/tracing.ts';
-import { BROWSER_SKIP, launchChromium, signInPage as signIn } from '../support/browser.ts';
+import { BROWSER_SKIP, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 const SKIP = BROWSER_SKIP;
 
@@ -49,12 +49,7 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
   const purposes: string[] = [];
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (/content security policy/i.test(m.text())) cspViolations.push(m.text());
-    });
+    const page = await newConsolePage(browser, contexts, cspViolations);
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('request', (r) => {
       if (r.url().includes('/api/releases')) purposes.push(r.headers()['x-epivault-purpose'] ?? '(none)');
@@ -82,10 +77,7 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
     officer = await createStaff(ctx, { username: 'dis.zhou', role: 'disclosure_officer', jurisdiction: CHAOYANG, termsAccepted: true });
     approver = await createStaff(ctx, { username: 'apr.wu', role: 'approver', jurisdiction: CHAOYANG, termsAccepted: true });
     server = buildServer(ctx);
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const addr = server.server.address();
-    assert.ok(addr && typeof addr === 'object');
-    base = `http://127.0.0.1:${addr.port}`;
+    base = await listenLocal(server);
     browser = await launchChromium();
   });
 

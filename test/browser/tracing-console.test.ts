@@ -23,7 +23,7 @@ import type { TestApp } from '../support/app.ts';
 import { CHAOYANG, daysAgo, person } from '../support/records.ts';
 import { addPerson, addPlace, staffMember, visit } from '../support/tracing.ts';
 import type { StaffMember } from '../support/tracing.ts';
-import { BROWSER_SKIP, launchChromium, signInPage as signIn } from '../support/browser.ts';
+import { BROWSER_SKIP, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 const SKIP = BROWSER_SKIP;
 
@@ -44,15 +44,7 @@ describe('contact tracing in the staff console (browser)', { skip: SKIP }, () =>
   /** The day the case and the contacts shared the venue: the exposure date and the quarantine's first day. */
   const shared = daysAgo(2);
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (/content security policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return page;
-  }
+  const newPage = (): Promise<Page> => newConsolePage(browser, contexts, cspViolations);
 
   before(async () => {
     shots = mkdtempSync(join(tmpdir(), 'epivault-tracing-console-'));
@@ -73,10 +65,7 @@ describe('contact tracing in the staff console (browser)', { skip: SKIP }, () =>
     // Newly confirmed: discovery runs and stores the candidates.
     await updateCase(t.ctx, supervisor.req('case_investigation'), caseId, { classification: 'confirmed', confirmationDate: daysAgo(1) });
     server = buildServer(t.ctx);
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    const addr = server.server.address();
-    assert.ok(addr && typeof addr === 'object');
-    base = `http://127.0.0.1:${addr.port}`;
+    base = await listenLocal(server);
     browser = await launchChromium();
   });
 

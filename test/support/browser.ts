@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
 import { nextTotpCode } from './staff.ts';
 import type { StaffCredentials } from './staff.ts';
 
@@ -29,4 +30,26 @@ export async function signInPage(page: Page, base: string, who: StaffCredentials
   await page.fill('#f-password', who.password);
   await page.fill('#f-totp', await nextTotpCode(who));
   await page.click('[data-testid=sign-in-form] button[type=submit]');
+}
+
+/**
+ * A page in a fresh English context (1280×900) whose Content-Security-Policy violations are
+ * collected; the context is added to `contexts` for closing after the suite.
+ */
+export async function newConsolePage(browser: Browser, contexts: BrowserContext[], cspViolations: string[], options: { acceptDownloads?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (/content security policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  return page;
+}
+
+/** Starts the server on a free loopback port and returns its base URL. */
+export async function listenLocal(server: FastifyInstance): Promise<string> {
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  const addr = server.server.address();
+  if (!addr || typeof addr !== 'object') throw new Error('the server has no TCP address');
+  return `http://127.0.0.1:${addr.port}`;
 }
