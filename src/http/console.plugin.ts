@@ -4,16 +4,16 @@ import { build } from 'esbuild';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /**
- * Serves the staff console (web/console, docs/CONSOLE.md): `index.html` at `/` and at every
- * client-side route, `app.js` and `app.css` bundled by esbuild from the TypeScript sources once per
+ * Serves the staff console (web/console, docs/CONSOLE.md) under `/console`: `index.html` at
+ * `/console/` and at every client-side route, `app.js` and `app.css` bundled by esbuild from the TypeScript sources once per
  * process, in memory. The page loads only these two files from this origin (no inline script or
  * style), so the API's Content-Security-Policy `default-src 'self'` holds for it too.
  */
 const CONSOLE_DIR = fileURLToPath(new URL('../../web/console/', import.meta.url));
 
-/** Client-side routes of the console (web/console/router.ts); each answers with index.html. */
+/** Client-side routes of the console (web/console/router.tsx), below `/console`; each answers with index.html. */
 export const CONSOLE_ROUTES = [
-  '/', '/sign-in', '/enrol', '/enrol/*', '/cases', '/cases/*', '/subjects/*', '/contacts/*', '/travel/*',
+  '', '/', '/sign-in', '/enrol', '/enrol/*', '/cases', '/cases/*', '/subjects/*', '/contacts/*', '/travel/*',
   '/search', '/assignments', '/supervisor', '/supervisor/*', '/releases', '/releases/*',
 ] as const;
 
@@ -68,7 +68,7 @@ export async function consolePlugin(app: FastifyInstance): Promise<void> {
     await consoleAssets();
   });
   const page = async (_req: unknown, reply: FastifyReply) => send(reply, 'text/html; charset=utf-8', (await consoleAssets()).html);
-  for (const url of CONSOLE_ROUTES) app.get(url, { schema: { hide: true } }, page);
-  app.get('/app.js', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/javascript; charset=utf-8', (await consoleAssets()).js));
-  app.get('/app.css', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/css; charset=utf-8', (await consoleAssets()).css));
+  for (const url of CONSOLE_ROUTES) app.get(`/console${url}`, { schema: { hide: true } }, page);
+  app.get('/console/app.js', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/javascript; charset=utf-8', (await consoleAssets()).js));
+  app.get('/console/app.css', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/css; charset=utf-8', (await consoleAssets()).css));
 }

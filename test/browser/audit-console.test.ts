@@ -101,12 +101,12 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
       if (r.url().includes('/api/alerts')) purposes.set(`${r.method()} ${new URL(r.url()).pathname}`, r.headers()['x-epivault-purpose']);
     });
     await signIn(page, base, supervisor);
-    await page.waitForURL(`${base}/cases`);
+    await page.waitForURL(`${base}/console/cases`);
     const links = await navLinks(page);
     assert.ok(links.includes('Alerts') && links.includes('Activity') && links.includes('Break-glass reviews'), links.join(', '));
     assert.ok(!links.includes('Audit log'), 'the audit log is for auditors and the DPO');
     await page.getByRole('link', { name: 'Alerts', exact: true }).click();
-    await page.waitForURL(`${base}/supervisor/alerts`);
+    await page.waitForURL(`${base}/console/supervisor/alerts`);
     await page.getByTestId('audit-purpose').getByText('for the purpose “Audit”').waitFor();
     const row = page.getByTestId('alerts-table').locator('tr', { hasText: investigator.id }).filter({ hasText: 'Repeated denied attempts' });
     await row.waitFor();
@@ -168,7 +168,7 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
 
     // The account link leads to the investigator's activity: the three denied reads, as bars and as a table.
     await closed.getByTestId('account-link').click();
-    await page.waitForURL(`${base}/supervisor/activity/${investigator.id}`);
+    await page.waitForURL(`${base}/console/supervisor/activity/${investigator.id}`);
     const table = page.getByTestId('activity-table');
     await table.waitFor();
     assert.equal(await page.locator('#f-account').inputValue(), investigator.id);
@@ -189,7 +189,7 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
     });
     await signIn(page, base, auditor);
     // Auditors land on the audit log and see only the pages they can use.
-    await page.waitForURL(`${base}/supervisor/audit-log`);
+    await page.waitForURL(`${base}/console/supervisor/audit-log`);
     assert.deepEqual(await navLinks(page), ['Alerts', 'Activity', 'Audit log']);
     await page.getByTestId('audit-purpose').waitFor();
 
@@ -286,19 +286,19 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
   it('shows each role only its pages; a page opened by its address shows the server’s refusal', async () => {
     const page = await newPage();
     await signIn(page, base, investigator);
-    await page.waitForURL(`${base}/cases`);
+    await page.waitForURL(`${base}/console/cases`);
     const links = await navLinks(page);
     assert.ok(links.includes('Cases') && !links.includes('Alerts') && !links.includes('Audit log') && !links.includes('Activity'), links.join(', '));
-    await page.goto(`${base}/supervisor/alerts`);
+    await page.goto(`${base}/console/supervisor/alerts`);
     await page.getByText('Not found, or you have no access.').waitFor();
-    await page.goto(`${base}/supervisor/audit-log`);
+    await page.goto(`${base}/console/supervisor/audit-log`);
     await page.fill('#f-action', 'read');
     await page.click('[data-testid=audit-form] button[type=submit]');
     await page.getByText('Not found, or you have no access.').waitFor();
 
     const dpoPage = await newPage();
     await signIn(dpoPage, base, dpo);
-    await dpoPage.waitForURL(`${base}/supervisor/audit-log`);
+    await dpoPage.waitForURL(`${base}/console/supervisor/audit-log`);
     assert.deepEqual(await navLinks(dpoPage), ['Alerts', 'Activity', 'Audit log']);
   });
 

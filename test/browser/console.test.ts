@@ -81,7 +81,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
   it('first-time enrolment: one-time password + TOTP, then a new password, then the terms', async () => {
     const page = await newPage();
     await signIn(page, base, newcomer);
-    await page.waitForURL(`${base}/enrol/password`);
+    await page.waitForURL(`${base}/console/enrol/password`);
     await page.getByTestId('password-rules').getByText('at least 12 characters').waitFor();
     // A short password is refused in the browser, next to the field.
     await page.fill('#f-currentPassword', newcomer.password);
@@ -93,13 +93,13 @@ describe('staff console (browser)', { skip: SKIP }, () => {
     await page.fill('#f-newPassword', NEW_PASSWORD);
     await page.fill('#f-confirm', NEW_PASSWORD);
     await page.click('[data-testid=password-form] button[type=submit]');
-    await page.waitForURL(`${base}/enrol/terms`);
+    await page.waitForURL(`${base}/console/enrol/terms`);
     await page.getByTestId('terms-text').getByText('Confidentiality undertaking').waitFor();
     assert.equal(await page.getByTestId('terms-accept').isDisabled(), true);
     await page.screenshot({ path: join(shots, 'enrol-terms.png') });
     await page.getByTestId('terms-agree').check();
     await page.getByTestId('terms-accept').click();
-    await page.waitForURL(`${base}/cases`);
+    await page.waitForURL(`${base}/console/cases`);
     await page.getByRole('heading', { name: 'Cases' }).waitFor();
     // The watermark carries the viewer's username and the time, and lets clicks through.
     const mark = page.getByTestId('watermark');
@@ -123,7 +123,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
   it('switches to Chinese and remembers only the language', async () => {
     const page = await newPage();
     await signIn(page, base, investigator);
-    await page.waitForURL(`${base}/cases`);
+    await page.waitForURL(`${base}/console/cases`);
     await page.getByTestId('lang-switch').click();
     await page.getByRole('heading', { name: '病例' }).waitFor();
     assert.equal(await page.evaluate('document.documentElement.lang'), 'zh-CN');
@@ -140,8 +140,8 @@ describe('staff console (browser)', { skip: SKIP }, () => {
 
   it('a signed-out browser is sent to sign-in; wrong credentials say so without detail', async () => {
     const page = await newPage();
-    await page.goto(`${base}/cases`);
-    await page.waitForURL(`${base}/sign-in`);
+    await page.goto(`${base}/console/cases`);
+    await page.waitForURL(`${base}/console/sign-in`);
     await page.fill('#f-username', investigator.username);
     await page.fill('#f-password', 'not-the-password-at-all');
     await page.fill('#f-totp', '123456');
@@ -153,12 +153,12 @@ describe('staff console (browser)', { skip: SKIP }, () => {
   it('creates a case with field-level checks, finds it by search, reveals a field with a reason (audited)', async () => {
     const page = await newPage();
     await signIn(page, base, investigator);
-    await page.waitForURL(`${base}/cases`);
+    await page.waitForURL(`${base}/console/cases`);
     // Investigators list the cases assigned to them: none yet.
     await page.getByText('No cases match.').waitFor();
 
     await page.getByRole('link', { name: 'New case' }).click();
-    await page.waitForURL(`${base}/cases/new`);
+    await page.waitForURL(`${base}/console/cases/new`);
     const id = makeResidentId(district, '1985-03-01', 17, 'F');
     const badId = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
     await page.fill('[id="f-person-name"]', '测试患者');
@@ -171,7 +171,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
     // Client-side: the GB 11643 check digit and the phone format, next to their fields.
     await page.locator('[id="f-person-documentNumber-error"]').getByText('check digit').waitFor();
     await page.locator('[id="f-person-phone-error"]').waitFor();
-    assert.equal(page.url(), `${base}/cases/new`);
+    assert.equal(page.url(), `${base}/console/cases/new`);
     await page.fill('[id="f-person-documentNumber"]', id);
     await page.fill('[id="f-person-phone"]', '+86 139 1234 5678');
     // Server-side: a birth date that contradicts the ID number is refused with its field named.
@@ -287,7 +287,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
     // The session is gone (expired, ended elsewhere): the next call answers 401 and the console goes to sign-in.
     await page.context().clearCookies();
     await page.getByRole('link', { name: 'My assignments' }).click();
-    await page.waitForURL(`${base}/sign-in`);
+    await page.waitForURL(`${base}/console/sign-in`);
     await page.locator('#f-username').waitFor();
   });
 
@@ -295,7 +295,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
     // The supervisor opens a case in the investigator's district (not assigned to the investigator).
     const sup = await newPage();
     await signIn(sup, base, supervisor);
-    await sup.waitForURL(`${base}/cases`);
+    await sup.waitForURL(`${base}/console/cases`);
     await sup.getByRole('link', { name: 'New case' }).click();
     const id = makeResidentId(district, '1972-11-23', 42, 'M');
     await sup.fill('[id="f-person-name"]', '应急测试');
@@ -313,7 +313,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
     // facts only and a break-glass offer; a reason opens it, and the banner says it is reviewed.
     const page = await newPage();
     await signIn(page, base, investigator);
-    await page.waitForURL(`${base}/cases`);
+    await page.waitForURL(`${base}/console/cases`);
     await page.goto(caseUrl);
     // The server answers 404 (as for a case that does not exist), or the facts with abilities.breakGlass.
     await page.getByTestId('break-glass-form').waitFor();

@@ -93,14 +93,14 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
   it('the officer prepares exposure points and sees exactly what will be public and the risk report; cannot approve it or publish it yet', async () => {
     const page = (officerPage = await newPage());
     await signIn(page, base, officer);
-    await page.waitForURL(`${base}/releases`);
+    await page.waitForURL(`${base}/console/releases`);
     const links = await page.locator('nav.main a').allTextContents();
     assert.deepEqual(links, ['Releases', 'Prepare a release'], 'a disclosure officer sees only the release pages');
     await page.getByTestId('disclosure-purpose').waitFor();
     await page.getByTestId('releases-none').waitFor();
 
     await page.getByTestId('new-release').click();
-    await page.waitForURL(`${base}/releases/new`);
+    await page.waitForURL(`${base}/console/releases/new`);
     assert.equal(await page.locator('#f-type').inputValue(), 'exposure_points');
     // A period ending before it starts is refused next to the field, before anything is sent.
     await page.fill('#f-from', daysAgo(0));
@@ -159,13 +159,13 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
   it('the approver finds the release awaiting approval, reads the preview and risk report, and approves it with a reason', async () => {
     const page = await newPage();
     await signIn(page, base, approver);
-    await page.waitForURL(`${base}/releases`);
+    await page.waitForURL(`${base}/console/releases`);
     assert.deepEqual(await page.locator('nav.main a').allTextContents(), ['Releases']);
     const row = page.getByTestId('releases-table').locator(`tr[data-release="${releaseId}"]`);
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', /Exposure points.*prepared.*check passed/);
     await row.getByTestId('release-link').click();
-    await page.waitForURL(`${base}/releases/${releaseId}`);
+    await page.waitForURL(`${base}/console/releases/${releaseId}`);
     await page.getByTestId('preview-table').waitFor();
     assert.match((await page.getByTestId('risk-report').textContent()) ?? '', /Cases contributing2/);
     assert.equal(await page.getByTestId('publish-panel').count(), 0, 'approvers do not publish');
@@ -207,7 +207,7 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
   it('a release failing its check shows why and can be neither approved nor published; the pages speak Chinese; a risk area is prepared and withdrawn', async () => {
     const page = officerPage;
     await page.getByRole('link', { name: 'Prepare a release', exact: true }).click();
-    await page.waitForURL(`${base}/releases/new`);
+    await page.waitForURL(`${base}/console/releases/new`);
     // A period without any case: no exposure point qualifies.
     await page.fill('#f-from', daysAgo(40));
     await page.fill('#f-to', daysAgo(35));
@@ -231,7 +231,7 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
 
     // A risk area: prepared from the form, previewed, then withdrawn with a reason.
     await page.getByRole('link', { name: 'Prepare a release', exact: true }).click();
-    await page.waitForURL(`${base}/releases/new`);
+    await page.waitForURL(`${base}/console/releases/new`);
     await page.selectOption('#f-type', 'risk_areas');
     await page.selectOption('#f-level', 'high');
     await page.selectOption('#f-districtCode', CHAOYANG);

@@ -86,13 +86,13 @@ describe('contact tracing in the staff console (browser)', { skip: SKIP }, () =>
       if (/^\/api\/(cases\/[^/]+\/(discovery|candidates|quarantines|chain)|candidates\/|quarantines\/)/.test(path)) purposes.set(`${r.method()} ${path.replace(/^(\/api\/(?:cases|candidates|quarantines))\/[^/]+/, '$1/:id')}`, r.headers()['x-epivault-purpose']);
     });
     await signIn(page, base, tracer);
-    await page.waitForURL(`${base}/cases`);
-    await page.goto(`${base}/assignments`);
+    await page.waitForURL(`${base}/console/cases`);
+    await page.goto(`${base}/console/assignments`);
     await page.getByRole('link', { name: caseNumber }).click();
     await page.getByTestId('case-detail').waitFor();
     await page.screenshot({ path: join(shots, 'case-detail.png') });
     await page.getByTestId('tracing-link').click();
-    await page.waitForURL(`${base}/cases/${caseId}/tracing`);
+    await page.waitForURL(`${base}/console/cases/${caseId}/tracing`);
     await page.getByRole('heading', { name: `Contact tracing · case ${caseNumber}` }).waitFor();
     assert.match((await page.getByTestId('tracing-purpose').textContent()) ?? '', /Contact tracing.*Quarantine follow-up/s);
 

@@ -21,13 +21,13 @@ describe('console assets', () => {
     await t.cleanup();
   });
 
-  it('serves index.html at / and at client routes, with no inline script or style and a strict CSP', async () => {
-    for (const url of ['/', '/sign-in', '/cases', '/cases/c_123', '/cases/c_1/subject/s_2/travel/new', '/search', '/supervisor/break-glass', '/enrol/terms']) {
+  it('serves index.html at /console and at client routes below it, with no inline script or style and a strict CSP', async () => {
+    for (const url of ['/console', '/console/', '/console/sign-in', '/console/cases', '/console/cases/c_123', '/console/cases/c_1/subject/s_2/travel/new', '/console/search', '/console/supervisor/break-glass', '/console/enrol/terms']) {
       const res = await app.inject({ method: 'GET', url });
       assert.equal(res.statusCode, 200, url);
       assert.match(String(res.headers['content-type']), /^text\/html/);
-      assert.match(res.body, /<script type="module" src="\/app\.js"><\/script>/);
-      assert.match(res.body, /<link rel="stylesheet" href="\/app\.css">/);
+      assert.match(res.body, /<script type="module" src="\/console\/app\.js"><\/script>/);
+      assert.match(res.body, /<link rel="stylesheet" href="\/console\/app\.css">/);
       assert.doesNotMatch(res.body, /<script>|<script [^>]*>[^<]|<style|style="/);
       const csp = String(res.headers['content-security-policy']);
       assert.match(csp, /script-src 'self'/);
@@ -37,13 +37,13 @@ describe('console assets', () => {
   });
 
   it('serves the bundle and the stylesheet', async () => {
-    const js = await app.inject({ method: 'GET', url: '/app.js' });
+    const js = await app.inject({ method: 'GET', url: '/console/app.js' });
     assert.equal(js.statusCode, 200);
     assert.match(String(js.headers['content-type']), /^text\/javascript/);
     assert.ok(js.body.length > 10_000);
     assert.match(js.body, /x-epivault-purpose/);
     assert.match(js.body, /x-csrf-token/);
-    const css = await app.inject({ method: 'GET', url: '/app.css' });
+    const css = await app.inject({ method: 'GET', url: '/console/app.css' });
     assert.equal(css.statusCode, 200);
     assert.match(String(css.headers['content-type']), /^text\/css/);
     assert.match(css.body, /\.ev-watermark/);

@@ -25,7 +25,7 @@ export function launchChromium(): Promise<Browser> {
 
 /** Signs in through the console's sign-in page (password and a fresh TOTP code). */
 export async function signInPage(page: Page, base: string, who: StaffCredentials): Promise<void> {
-  await page.goto(`${base}/sign-in`);
+  await page.goto(`${base}/console/sign-in`);
   await page.fill('#f-username', who.username);
   await page.fill('#f-password', who.password);
   await page.fill('#f-totp', await nextTotpCode(who));

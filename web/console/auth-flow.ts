@@ -5,7 +5,7 @@
 import { post, session, setApiHooks } from './api.ts';
 import type { Session } from './api.ts';
 import { homePath } from './nav.ts';
-import { navigate, route } from './router.tsx';
+import { consoleUrl, navigate, route } from './router.tsx';
 
 export const PUBLIC_PATHS = ['/sign-in'];
 export const ENROL_PATHS = ['/enrol/password', '/enrol/terms'];
@@ -59,6 +59,6 @@ export async function signOut(): Promise<void> {
   }
   session.set(null);
   // A full reload drops everything the pages held in memory.
-  location.assign('/sign-in');
+  location.assign(consoleUrl('/sign-in'));
 }
 

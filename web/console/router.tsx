@@ -14,14 +14,24 @@ export interface Location {
   state: NavState;
 }
 
-const here = (): Location => ({ path: location.pathname, state: (history.state as NavState) ?? null });
+/** The console is served under this prefix; the public site (web/public) owns `/`. */
+export const CONSOLE_BASE = '/console';
+
+/** The browser path of a console path (`/cases` → `/console/cases`). */
+export const consoleUrl = (path: string): string => (path === '/' ? `${CONSOLE_BASE}/` : `${CONSOLE_BASE}${path}`);
+
+const here = (): Location => {
+  const p = location.pathname;
+  const path = p === CONSOLE_BASE || p === `${CONSOLE_BASE}/` ? '/' : p.startsWith(`${CONSOLE_BASE}/`) ? p.slice(CONSOLE_BASE.length) : p;
+  return { path, state: (history.state as NavState) ?? null };
+};
 
 export const route = createStore<Location>(here());
 window.addEventListener('popstate', () => route.set(here()));
 
 export function navigate(path: string, state: NavState = null, replace = false): void {
-  if (replace) history.replaceState(state, '', path);
-  else history.pushState(state, '', path);
+  if (replace) history.replaceState(state, '', consoleUrl(path));
+  else history.pushState(state, '', consoleUrl(path));
   route.set(here());
   window.scrollTo(0, 0);
 }
@@ -58,7 +68,7 @@ export function Link({ href, state = null, children, ...rest }: LinkProps) {
     navigate(href, state);
   };
   return (
-    <a {...rest} href={href} onClick={onClick}>
+    <a {...rest} href={consoleUrl(href)} onClick={onClick}>
       {children}
     </a>
   );

@@ -52,7 +52,7 @@ export async function serve(config: Config): Promise<void> {
   process.once('SIGTERM', stop);
   const address = await app.listen({ host: config.host, port: config.port });
   ctx.logger.info({ address }, 'listening');
-  process.stderr.write(`epivault listening on ${address} (health: ${address}/healthz)\n`);
+  process.stderr.write(`epivault listening on ${address} (public site: ${address}/, staff console: ${address}/console/, health: ${address}/healthz)\n`);
 }
 
 export function registerServe(program: Command): void {

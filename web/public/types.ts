@@ -1,0 +1,48 @@
+/**
+ * The contract between the public site's shell (web/public: dashboard, exposures, data loading,
+ * signature checks) and its self-check (web/public/selfcheck). Everything here is public data:
+ * published, signed releases and the public venue registry, downloaded whole when a page loads.
+ */
+export type Lang = 'zh' | 'en';
+
+/** One published exposure point (an item of a verified `exposure_points` release). */
+export interface ExposurePoint {
+  readonly releaseId: string;
+  readonly venueId: string;
+  readonly venueName: string;
+  readonly venueAddress: string;
+  readonly venueCategory: string;
+  /** GB/T 2260 district code (6 digits). */
+  readonly district: string;
+  /** ISO 8601 instants; the window is [windowStart, windowEnd). */
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly expiresAt: string;
+  /** What to do, in Chinese and English (one string as published). */
+  readonly advice: string;
+}
+
+/** One venue of the public venue registry (no homes, no workplaces). */
+export interface PublicVenue {
+  readonly id: string;
+  readonly name: string;
+  readonly address: string;
+  readonly district: string;
+  readonly category: string;
+}
+
+/** What the self-check needs; the shell loads it with the page, before anything is entered. */
+export interface SelfCheckData {
+  /** Points of releases whose signature verified only. */
+  readonly points: readonly ExposurePoint[];
+  readonly venues: readonly PublicVenue[];
+}
+
+/** Props of web/public/selfcheck/page.tsx `SelfCheckPage`, rendered by the shell at /selfcheck. */
+export interface SelfCheckPageProps {
+  readonly lang: Lang;
+  /** null while loading. */
+  readonly data: SelfCheckData | null;
+  /** District names by code, in the page's language (for display). */
+  readonly districtName: (code: string) => string;
+}
