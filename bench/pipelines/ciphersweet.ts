@@ -25,9 +25,8 @@ import { generatedCaseNumber } from '../../src/services/subject-cipher.ts';
 import { asRecords } from '../lib/dataset.ts';
 import { appendAudit, countRows, createCipherSweetSchema, insertMany, openBenchDatabase, setProgress } from '../lib/bench-db.ts';
 import type { BenchDatabase, CipherSweetDb } from '../lib/bench-db.ts';
-import { ProgressLine } from '../lib/progress.ts';
-import { BENCH_JOB, BenchCheckError, documentKeys, expectEqual, measure, PURPOSE } from './common.ts';
-import type { PipelineInput, PipelineResult } from './common.ts';
+import { BenchCheckError, documentKeys, expectEqual, PURPOSE } from './common.ts';
+import type { Pipeline, PipelineInput } from './common.ts';
 
 const { BlindIndex, CipherSweet, EncryptedRow, Lowercase, ModernCrypto, StringProvider } = cs;
 
@@ -182,33 +181,41 @@ async function checkRoundTrip(bdb: BenchDatabase<CipherSweetDb>, rows: Rows): Pr
   if (!/^\d{17}[\dX]$/.test(clear.id_number ?? '') || indexes.doc_bidx !== doc.doc_bidx) throw new BenchCheckError('ciphersweet round trip failed');
 }
 
-export async function runCipherSweet(input: PipelineInput): Promise<PipelineResult> {
+export const openCipherSweet: Pipeline = async (input) => {
   const scratch = await input.place.fresh('ciphersweet');
-  try {
-    const bdb = await openBenchDatabase<CipherSweetDb>(scratch.target);
-    try {
-      await createCipherSweetSchema(bdb);
-      const rows = cipherSweetRows();
-      const warm = await ingestCipherSweet(bdb, rows, input.warmup, input);
-      expectEqual('ciphersweet warm-up rows imported', warm.created, input.warmup.length);
-
-      const progress = new ProgressLine(`${input.label} ciphersweet`, input.rows.length);
-      const { value: r, seconds, cpuSeconds } = await measure(() => ingestCipherSweet(bdb, rows, input.rows, input, BENCH_JOB, (n) => progress.update(n)));
-
-      expectEqual('ciphersweet rows rejected', r.rejected, 0);
-      expectEqual('ciphersweet rows imported', r.created, input.rows.length);
-      const total = input.rows.length + input.warmup.length;
-      for (const t of ['cs_subjects', 'cs_identities', 'cs_identity_documents', 'cs_cases', 'audit_events'] as const) expectEqual(`ciphersweet ${t}`, await countRows(bdb.db, t), total);
-      await checkRoundTrip(bdb, rows);
-      return {
-        rows: input.rows.length, seconds, cpuSeconds, rowsPerSecond: input.rows.length / seconds, bytes: scratch.size(),
-        // Share of the wall time spent in CipherSweet's encryption and blind indexes.
-        extra: { crypto_share: Math.round((r.cryptoMs / 1000 / seconds) * 1000) / 1000 },
-      };
-    } finally {
-      await bdb.close();
-    }
-  } finally {
+  let bdb: BenchDatabase<CipherSweetDb> | null = null;
+  const close = async () => {
+    await bdb?.close();
     await scratch.cleanup();
+  };
+  try {
+    const db = await openBenchDatabase<CipherSweetDb>(scratch.target);
+    bdb = db;
+    await createCipherSweetSchema(db);
+    const rows = cipherSweetRows();
+    const warm = await ingestCipherSweet(db, rows, input.warmup, input);
+    expectEqual('ciphersweet warm-up rows imported', warm.created, input.warmup.length);
+    let cryptoMs = 0;
+    let timedMs = 0;
+    return {
+      ingest: async (slice, job, onProgress) => {
+        const started = performance.now();
+        const r = await ingestCipherSweet(db, rows, slice, input, job, onProgress);
+        timedMs += performance.now() - started;
+        cryptoMs += r.cryptoMs;
+        return r;
+      },
+      verify: async (total) => {
+        for (const t of ['cs_subjects', 'cs_identities', 'cs_identity_documents', 'cs_cases', 'audit_events'] as const) expectEqual(`ciphersweet ${t}`, await countRows(db.db, t), total);
+        await checkRoundTrip(db, rows);
+      },
+      bytes: () => scratch.size(),
+      // Share of the wall time spent in CipherSweet's encryption and blind indexes.
+      extra: () => ({ crypto_share: timedMs > 0 ? Math.round((cryptoMs / timedMs) * 1000) / 1000 : 0 }),
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
   }
-}
+};

@@ -18,6 +18,33 @@ export interface PipelineInput {
   readonly label: string;
 }
 
+/** One slice of the timed rows, ingested by an open pipeline (the driver times it). */
+export interface SliceResult {
+  readonly created: number;
+  readonly rejected: number;
+  /** Milliseconds of the slice spent in the peer library's own crypto (ciphersweet only). */
+  readonly cryptoMs?: number;
+}
+
+/**
+ * A pipeline with its fresh database open and its warm-up done, ready to ingest slices of the
+ * timed rows. The driver (bench/ingest.ts) interleaves the pipelines slice by slice, so that
+ * every pipeline meets the same changes of load on a shared machine and the ratios stay fair.
+ */
+export interface OpenPipeline {
+  /** Ingests one slice; `job` names its progress marker (one per slice, as one import per file). */
+  ingest(rows: readonly LineListRow[], job: string, onProgress: (created: number) => void): Promise<SliceResult>;
+  /** Checks that the database holds exactly `total` people (and their cases, events, …). */
+  verify(total: number): Promise<void>;
+  /** Bytes on disk (SQLite only). */
+  bytes(): number | null;
+  /** Pipeline-specific figures (all numbers). */
+  extra(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export type Pipeline = (input: PipelineInput) => Promise<OpenPipeline>;
+
 export interface PipelineResult {
   readonly rows: number;
   readonly seconds: number;

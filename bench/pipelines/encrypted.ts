@@ -15,9 +15,8 @@ import { createLogger } from '../../src/services/logger.ts';
 import { SealPool } from '../../src/services/seal-pool.ts';
 import { workerKeysOf } from '../../src/services/seal-tasks.ts';
 import { asRecords } from '../lib/dataset.ts';
-import { ProgressLine } from '../lib/progress.ts';
-import { BENCH_JOB, expectEqual, measure } from './common.ts';
-import type { PipelineInput, PipelineResult } from './common.ts';
+import { expectEqual } from './common.ts';
+import type { Pipeline } from './common.ts';
 import type { AppContext } from '../../src/services/app-context.ts';
 
 /**
@@ -44,40 +43,45 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export async function runEncrypted(input: PipelineInput): Promise<PipelineResult> {
+export const openEncrypted: Pipeline = async (input) => {
   const scratch = await input.place.fresh('encrypted');
+  let ctx: AppContext | null = null;
+  let pool: SealPool | null = null;
+  const close = async () => {
+    await pool?.close();
+    await ctx?.close();
+    await scratch.cleanup();
+  };
   try {
     const config = loadConfig({ data: scratch.dir }, {});
     createKeyFile(config.keyFile);
-    const ctx = await openApp(config, { logger: createLogger('silent'), target: scratch.target });
-    // One pool for warm-up and timed run, so that worker start-up (a thread loading tsx and the
+    const app = await openApp(config, { logger: createLogger('silent'), target: scratch.target });
+    ctx = app;
+    // One pool for warm-up and timed slices, so that worker start-up (a thread loading tsx and the
     // crypto modules) is not timed; ingestRows leaves a pool it was given open.
-    const pool = await startedPool(ctx).catch(async (e) => {
-      await ctx.close();
-      throw e;
-    });
-    try {
-      const common = { pool, today: input.today, batchSize: input.batchSize };
-      const warm = await ingestRows(ctx, asRecords(input.warmup), common);
-      expectEqual('encrypted warm-up rows imported', warm.imported, input.warmup.length);
-
-      const progress = new ProgressLine(`${input.label} encrypted`, input.rows.length);
-      const { value: r, seconds, cpuSeconds } = await measure(() => ingestRows(ctx, asRecords(input.rows), { ...common, job: BENCH_JOB, onBatch: (p) => progress.update(p.imported) }));
-
-      expectEqual('encrypted rows rejected', r.rejected, 0);
-      expectEqual('encrypted rows imported', r.imported, input.rows.length);
-      const total = input.rows.length + input.warmup.length;
-      await ctx.store.checkpoint();
-      expectEqual('encrypted subjects', await ctx.store.system.count('subjects'), total);
-      expectEqual('encrypted identity_documents', await ctx.store.system.count('identity_documents'), total);
-      expectEqual('encrypted cases', await ctx.store.system.count('cases'), total);
-      expectEqual('encrypted audit_events', await ctx.store.system.count('audit_events'), total);
-      return { rows: input.rows.length, seconds, cpuSeconds, rowsPerSecond: input.rows.length / seconds, bytes: scratch.size(), extra: { workers: pool.size } };
-    } finally {
-      await pool.close();
-      await ctx.close();
-    }
-  } finally {
-    await scratch.cleanup();
+    const workers = await startedPool(app);
+    pool = workers;
+    const common = { pool: workers, today: input.today, batchSize: input.batchSize };
+    const warm = await ingestRows(app, asRecords(input.warmup), common);
+    expectEqual('encrypted warm-up rows imported', warm.imported, input.warmup.length);
+    return {
+      ingest: async (rows, job, onProgress) => {
+        const r = await ingestRows(app, asRecords(rows), { ...common, job, onBatch: (p) => onProgress(p.imported) });
+        return { created: r.imported, rejected: r.rejected };
+      },
+      verify: async (total) => {
+        await app.store.checkpoint();
+        expectEqual('encrypted subjects', await app.store.system.count('subjects'), total);
+        expectEqual('encrypted identity_documents', await app.store.system.count('identity_documents'), total);
+        expectEqual('encrypted cases', await app.store.system.count('cases'), total);
+        expectEqual('encrypted audit_events', await app.store.system.count('audit_events'), total);
+      },
+      bytes: () => scratch.size(),
+      extra: () => ({ workers: workers.size }),
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
   }
-}
+};

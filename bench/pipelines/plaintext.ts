@@ -19,9 +19,8 @@ import { asRecords } from '../lib/dataset.ts';
 import { appendAudit, countRows, createPlainSchema, insertMany, openBenchDatabase, setProgress } from '../lib/bench-db.ts';
 import type { BenchDatabase, PlainDb } from '../lib/bench-db.ts';
 import type { NewAuditEvent } from '../../src/storage/audit.repository.ts';
-import { ProgressLine } from '../lib/progress.ts';
-import { BENCH_JOB, documentKeys, expectEqual, measure, PURPOSE } from './common.ts';
-import type { PipelineInput, PipelineResult } from './common.ts';
+import { documentKeys, expectEqual, PURPOSE } from './common.ts';
+import type { Pipeline, PipelineInput } from './common.ts';
 
 interface Valid { person: PersonInput; case: CaseInput | null; docs: { type: string; number: string; country: string | null }[] }
 
@@ -121,27 +120,30 @@ async function ingestPlain(bdb: BenchDatabase<PlainDb>, rows: readonly LineListR
   return { created, rejected };
 }
 
-export async function runPlaintext(input: PipelineInput): Promise<PipelineResult> {
+export const openPlaintext: Pipeline = async (input) => {
   const scratch = await input.place.fresh('plaintext');
-  try {
-    const bdb = await openBenchDatabase<PlainDb>(scratch.target);
-    try {
-      await createPlainSchema(bdb);
-      const warm = await ingestPlain(bdb, input.warmup, input);
-      expectEqual('plaintext warm-up rows imported', warm.created, input.warmup.length);
-
-      const progress = new ProgressLine(`${input.label} plaintext`, input.rows.length);
-      const { value: r, seconds, cpuSeconds } = await measure(() => ingestPlain(bdb, input.rows, input, BENCH_JOB, (n) => progress.update(n)));
-
-      expectEqual('plaintext rows rejected', r.rejected, 0);
-      expectEqual('plaintext rows imported', r.created, input.rows.length);
-      const total = input.rows.length + input.warmup.length;
-      for (const t of ['people', 'clear_cases', 'audit_events'] as const) expectEqual(`plaintext ${t}`, await countRows(bdb.db, t), total);
-      return { rows: input.rows.length, seconds, cpuSeconds, rowsPerSecond: input.rows.length / seconds, bytes: scratch.size(), extra: {} };
-    } finally {
-      await bdb.close();
-    }
-  } finally {
+  let bdb: BenchDatabase<PlainDb> | null = null;
+  const close = async () => {
+    await bdb?.close();
     await scratch.cleanup();
+  };
+  try {
+    const db = await openBenchDatabase<PlainDb>(scratch.target);
+    bdb = db;
+    await createPlainSchema(db);
+    const warm = await ingestPlain(db, input.warmup, input);
+    expectEqual('plaintext warm-up rows imported', warm.created, input.warmup.length);
+    return {
+      ingest: (rows, job, onProgress) => ingestPlain(db, rows, input, job, onProgress),
+      verify: async (total) => {
+        for (const t of ['people', 'clear_cases', 'audit_events'] as const) expectEqual(`plaintext ${t}`, await countRows(db.db, t), total);
+      },
+      bytes: () => scratch.size(),
+      extra: () => ({}),
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
   }
-}
+};
