@@ -10,6 +10,7 @@ import type { AppContext } from '../../src/services/app-context.ts';
 import { createCase } from '../../src/services/case.service.ts';
 import type { StaffRequest } from '../../src/services/staff-context.ts';
 import { validatePerson } from '../../src/services/staff-input.ts';
+import type { PersonFields } from '../../src/services/staff-input.ts';
 import { sealPerson } from '../../src/services/subject-cipher.ts';
 import { addTravel } from '../../src/services/travel.service.ts';
 import { CHAOYANG, daysAgo, person } from './records.ts';
@@ -38,10 +39,10 @@ export async function addPlace(ctx: AppContext, district = CHAOYANG, name = `测
   return id;
 }
 
-/** A registered person without a case; returns the subject id. */
-export async function addPerson(ctx: AppContext, district = CHAOYANG): Promise<string> {
+/** A registered person without a case (fields of `person()`, with any overrides); returns the subject id. */
+export async function addPerson(ctx: AppContext, district = CHAOYANG, overrides: Partial<PersonFields> = {}): Promise<string> {
   const today = daysAgo(0);
-  const sealed = sealPerson({ ...ctx.keys, root: ctx.keys.keyring.current() }, validatePerson(person(district), today), null, new Date().toISOString());
+  const sealed = sealPerson({ ...ctx.keys, root: ctx.keys.keyring.current() }, validatePerson(person(district, overrides), today), null, new Date().toISOString());
   await ctx.store.subjects.insertPeople([sealed.person]);
   return sealed.person.subject.id;
 }

@@ -4,8 +4,9 @@
  * the server decides every request again, and a page opened by its address shows the server's
  * "not found or no access" answer.
  *
- * The supervision and audit pages live under `/supervisor/…` because that is a prefix the server
- * serves the console at (src/http/console.plugin.ts CONSOLE_ROUTES).
+ * The supervision and audit pages, and the supervisors' hand-overs and risk areas (issue #5), live
+ * under `/supervisor/…` because that is a prefix the server serves the console at
+ * (src/http/console.plugin.ts CONSOLE_ROUTES).
  */
 import type { MessageKey } from './i18n.ts';
 
@@ -14,8 +15,11 @@ export const PATHS = {
   assignments: '/assignments',
   search: '/search',
   newCase: '/cases/new',
+  followUp: '/quarantines',
   supervisorAssignments: '/supervisor/assignments',
   breakGlass: '/supervisor/break-glass',
+  handovers: '/supervisor/handovers',
+  riskAreas: '/supervisor/risk-areas',
   alerts: '/supervisor/alerts',
   activity: '/supervisor/activity',
   auditLog: '/supervisor/audit-log',
@@ -37,10 +41,13 @@ const SUPERVISION_ROLES = ['supervisor', 'auditor', 'data_protection_officer'];
 export const NAV: readonly NavEntry[] = [
   { href: PATHS.cases, label: 'nav.cases', roles: CASE_ROLES },
   { href: PATHS.assignments, label: 'nav.assignments', roles: ['investigator', 'tracer'] },
+  { href: PATHS.followUp, label: 'nav.followUp', roles: CASE_ROLES },
   { href: PATHS.search, label: 'nav.search', roles: CASE_ROLES },
   { href: PATHS.newCase, label: 'nav.newCase', roles: CASE_ROLES },
   { href: PATHS.supervisorAssignments, label: 'nav.supervisorAssignments', roles: ['supervisor'] },
   { href: PATHS.breakGlass, label: 'nav.breakGlass', roles: ['supervisor'] },
+  { href: PATHS.handovers, label: 'nav.handovers', roles: ['supervisor'] },
+  { href: PATHS.riskAreas, label: 'nav.riskAreas', roles: ['supervisor'] },
   { href: PATHS.alerts, label: 'nav.alerts', roles: SUPERVISION_ROLES },
   { href: PATHS.activity, label: 'nav.activity', roles: SUPERVISION_ROLES },
   { href: PATHS.auditLog, label: 'nav.auditLog', roles: ['auditor', 'data_protection_officer'] },

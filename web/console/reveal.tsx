@@ -26,7 +26,7 @@ export function formatRemaining(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function Countdown({ until, onExpired }: { until: number; onExpired(): void }) {
+export function Countdown({ until, onExpired }: { until: number; onExpired(): void }) {
   const now = useNow(1000);
   const left = until - now;
   useEffect(() => {

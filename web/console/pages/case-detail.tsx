@@ -8,7 +8,7 @@
  * list or a search led there.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, seg, session } from '../api.ts';
+import { ApiError, get, purpose, seg, session } from '../api.ts';
 import { FormError, errorMessage } from '../form.tsx';
 import { districtName, label, t } from '../i18n.ts';
 import { dateTime } from '../format.ts';
@@ -19,6 +19,7 @@ import type { CaseDetail, FieldView, IdentityView, MaskableField } from '../type
 import { BreakGlassForm, NoAccess } from './break-glass.tsx';
 import { ClassBadge } from './case-list.tsx';
 import { Assignments, Contacts, Notes, Travel } from './case-sections.tsx';
+import { SubjectRiskStatus } from './risk-status.tsx';
 
 function Fact({ name, value }: { name: string; value: string | null | undefined }) {
   return (
@@ -59,6 +60,7 @@ export function IdentityPanel({ subjectId, identity, reveal }: { subjectId: stri
 export function CaseDetailPage({ id }: { id: string }) {
   const { state } = useStore(route);
   const role = useStore(session)?.account.role;
+  const statedPurpose = useStore(purpose);
   const [c, setCase] = useState<CaseDetail | null>(null);
   const [granted, setGranted] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
@@ -92,6 +94,7 @@ export function CaseDetailPage({ id }: { id: string }) {
 
   // In the jurisdiction but not assigned: the case's facts only, until the glass is broken.
   const notAssigned = c.abilities.breakGlass && !c.viaBreakGlass && !granted;
+  const showRisk = (role === 'investigator' || role === 'supervisor') && statedPurpose === 'case_investigation' && !notAssigned && !c.viaBreakGlass && !granted;
   return (
     <div class="case" data-testid="case-detail">
       <div class="page-head">
@@ -131,6 +134,8 @@ export function CaseDetailPage({ id }: { id: string }) {
             {c.abilities.editSubject ? <Link class="button" href={`/cases/${seg(c.id)}/subject/${seg(c.subject.id)}/edit`}>{t('case.editIdentity')}</Link> : null}
           </div>
           <IdentityPanel subjectId={c.subject.id} identity={c.subject.identity} reveal={c.abilities.reveal} />
+          {/* The person's risk status (docs/TRACING.md): asked only where the policy lets the role read it under case investigation. */}
+          {showRisk ? <dl class="facts"><SubjectRiskStatus subjectId={c.subject.id} /></dl> : null}
         </section>
       </div>
       {notAssigned ? null : <Contacts c={c} />}

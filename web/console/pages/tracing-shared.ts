@@ -87,6 +87,8 @@ export interface QuarantineDetail {
   quarantineEnd: string | null;
   daysLeft: number;
   entries: FollowupEntry[];
+  /** What happened, oldest first (`reason` as stated, or a code: an end reason, `to:<district>` for a hand-over). */
+  events: Array<{ at: string; by: string; action: 'start' | 'extend' | 'end' | 'convert' | 'handover'; end?: string; days?: number; reason?: string; caseId?: string }>;
   riskStatus: { status: 'green' | 'yellow' | 'red'; reason: string; label: { en: string; zh: string }; computedAt: string } | null;
   handover: { id: string; status: string; toJurisdiction: string } | null;
   abilities: { addEntry: boolean; extend: boolean; end: boolean; convert: boolean; reveal: boolean };
@@ -139,4 +141,64 @@ export function clock(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+// ---- follow-up actions, secondary contacts, hand-overs, risk areas --------------------------------
+
+/** Requests that open or convert a case (converting a contact, the cluster export). */
+export const INVESTIGATION: CallOptions = { purpose: 'case_investigation' };
+
+/** `POST /api/quarantines/:id/end` reason codes (src/services/tracing/follow-up.service.ts END_REASONS). */
+export const END_REASONS = ['completed', 'released_early', 'lost_to_follow_up', 'other'] as const;
+
+export type Converted = QuarantineDetail & { newCaseId: string };
+
+export interface SecondaryContact {
+  id: string;
+  contactId: string;
+  createdAt: string;
+  subject: { id: string; jurisdictionCode: string; identity: IdentityView };
+  exposure: { exposureType: string; exposureDate: string; setting: string | null };
+}
+
+export interface Handover {
+  id: string;
+  status: 'pending' | 'accepted' | 'declined';
+  fromJurisdiction: string;
+  toJurisdiction: string;
+  createdAt: string;
+  contactId: string;
+  quarantineId: string | null;
+  subject: { id: string; jurisdictionCode: string; name: FieldView };
+  decidedAt: string | null;
+}
+
+export interface RiskArea {
+  id: string;
+  level: 'high' | 'medium';
+  kind: 'district' | 'venue';
+  districtCode: string;
+  placeId: string | null;
+  placeName: string | null;
+  windowStart: string;
+  windowEnd: string;
+  validFrom: string;
+  validUntil: string;
+  declaredBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+  active: boolean;
+}
+
+export interface DeclaredRiskArea {
+  area: RiskArea;
+  /** How many people the token search found with a stay in the area during its window (no one is named). */
+  peopleFound: number;
+}
+
+export interface ClusterExport {
+  format: 'epivault-cluster/1';
+  truncated: boolean;
+  nodes: Array<{ ref: string; kind: NodeKind; generation: number; reportDate: string | null; confirmationDate: string | null }>;
+  edges: Array<{ from: string; to: string; kind: string; exposureDate: string | null; exposureType: string | null }>;
 }

@@ -3,25 +3,30 @@
  * supervisors the server lets in: **Find contacts** runs discovery and lists the ranked, masked
  * candidates (overlap minutes, venue, time) with **Confirm** (exposure type and setting prefilled;
  * the exposure date is the last shared day, which the server sets) and **Dismiss** (a reason); the
- * case's contacts with their quarantine dates and, per contact, the daily follow-up (symptoms,
- * temperature); and the transmission chain (tracing-chain.tsx). Discovery and the chain are
- * requested under `contact_tracing`, quarantines and follow-up entries under
- * `quarantine_followup`, whatever the header's selector says; the page says so. It never reads the
- * case itself (that is `case_investigation`).
+ * case's contacts with their quarantine dates and, per contact, the follow-up: the daily entries
+ * (symptoms, temperature), the risk status with its reason, what happened, and the actions of
+ * tracing-quarantine.tsx (call, extend, end, convert to a case, secondary contacts); and the
+ * transmission chain (tracing-chain.tsx) with the cluster export. Discovery, the chain and
+ * secondary contacts are requested under `contact_tracing`, quarantines and follow-up entries under
+ * `quarantine_followup`, converting and the export under `case_investigation`, whatever the
+ * header's selector says; the page says so. It never reads the case itself.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, post, seg } from '../api.ts';
+import { ApiError, get, post, seg, session } from '../api.ts';
 import { Field, FormError, Notice, SelectField, errorMessage, useForm } from '../form.tsx';
-import { label, lang, t } from '../i18n.ts';
+import { districtName, label, t } from '../i18n.ts';
 import type { MessageKey } from '../i18n.ts';
 import { dateTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { useStore } from '../store.ts';
+import { saveFile } from './audit-shared.tsx';
 import { dateProblem } from '../validate.ts';
 import { MaskedName } from './case-list.tsx';
+import { RiskBadge } from './risk-status.tsx';
 import { ChainGraph, ChainTables } from './tracing-chain.tsx';
-import { DISMISS_REASONS, FOLLOW_UP, SYMPTOMS, TRACING, chinaDate, clock } from './tracing-shared.ts';
-import type { Candidate, Chain, Confirmed, DiscoveryResult, QuarantineDetail, QuarantineSummary } from './tracing-shared.ts';
+import { QuarantineActions, SecondaryContacts } from './tracing-quarantine.tsx';
+import { DISMISS_REASONS, FOLLOW_UP, INVESTIGATION, SYMPTOMS, TRACING, chinaDate, clock } from './tracing-shared.ts';
+import type { Candidate, Chain, ClusterExport, Confirmed, DiscoveryResult, QuarantineDetail, QuarantineSummary } from './tracing-shared.ts';
 
 const EXPOSURE_TYPES = ['shared_venue', 'household', 'workplace', 'transport', 'healthcare', 'other'] as const;
 
@@ -262,27 +267,33 @@ function EntryForm({ q, onAdded }: { q: QuarantineDetail; onAdded(q: QuarantineD
   );
 }
 
-function FollowUp({ id }: { id: string }) {
-  const l = useStore(lang);
+/** One quarantine: dates, status, risk, the contact's phone to call, the actions, the daily entries, what happened and the secondary contacts. */
+export function FollowUp({ id, onChanged }: { id: string; onChanged?(): void }) {
   const [q, setQ] = useState<QuarantineDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const [done, setDone] = useState<MessageKey | null>(null);
   useEffect(() => {
     get<QuarantineDetail>(`/api/quarantines/${seg(id)}`, FOLLOW_UP).then(setQ, (err: unknown) => setError(loadError(err)));
   }, [id]);
   if (error) return <FormError message={error} />;
   if (!q) return <p>{t('app.loading')}</p>;
   return (
-    <div class="follow-up" data-testid="follow-up">
+    <div class="follow-up" data-testid="follow-up" data-status={q.status}>
       <dl class="facts">
+        <div class="kv"><dt>{t('cases.person')}</dt><dd>
+          <MaskedName view={q.subject.identity.name} /> · <span data-testid="q-phone"><MaskedName view={q.subject.identity.phone} /></span>
+          {/* Clear only while a reveal grant of this viewer is running (the server's rule, as for any revealed field). */}
+          {q.subject.identity.phone.masked ? null : <span class="tag">{t('tracing.call.granted')}</span>}
+        </dd></div>
         <div class="kv"><dt>{t('field.exposureType')}</dt><dd>{label('exposure', q.exposure.exposureType)}{q.exposure.setting ? ` · ${q.exposure.setting}` : ''}</dd></div>
         <div class="kv"><dt>{t('field.exposureDate')}</dt><dd>{q.exposure.exposureDate}</dd></div>
         <div class="kv"><dt>{t('tracing.quarantine')}</dt><dd data-testid="quarantine-dates">{q.quarantineStart ?? t('common.none')} – {q.quarantineEnd ?? t('common.none')} ({label('trQ', q.status)}{q.status === 'active' ? `, ${t('tracing.daysLeft', { n: q.daysLeft })}` : ''})</dd></div>
-        {q.riskStatus ? (
-          <div class="kv"><dt>{t('tracing.risk')}</dt><dd><span class={`badge risk-${q.riskStatus.status}`} data-testid="risk-status">{label('trRisk', q.riskStatus.status)}</span> {l === 'zh' ? q.riskStatus.label.zh : q.riskStatus.label.en}</dd></div>
-        ) : null}
-        {q.handover ? <div class="kv"><dt>{t('tracing.handover')}</dt><dd>{t('tracing.handoverTo', { to: q.handover.toJurisdiction, status: q.handover.status })}</dd></div> : null}
+        {q.riskStatus ? <div class="kv"><dt>{t('tracing.risk')}</dt><dd><RiskBadge risk={q.riskStatus} /></dd></div> : null}
+        {q.handover ? <div class="kv"><dt>{t('tracing.handover')}</dt><dd>{t('tracing.handoverTo', { to: districtName(q.handover.toJurisdiction), status: label('trHandover', q.handover.status) })}</dd></div> : null}
       </dl>
+      {done ? <Notice kind="ok">{t(done)}</Notice> : null}
+      <QuarantineActions q={q} onChanged={(r, key) => { setQ(r); setDone(key); setSaved(false); onChanged?.(); }} />
       <h4>{t('tracing.entries')}</h4>
       {q.entries.length === 0 ? <p class="empty">{t('tracing.noEntries')}</p> : (
         <table class="list compact" data-testid="entries">
@@ -300,8 +311,38 @@ function FollowUp({ id }: { id: string }) {
         </table>
       )}
       {saved ? <Notice kind="ok">{t('tracing.entry.saved')}</Notice> : null}
-      {q.abilities.addEntry && q.status === 'active' ? <EntryForm q={q} onAdded={(r) => { setQ(r); setSaved(true); }} /> : null}
+      {q.abilities.addEntry && q.status === 'active' ? <EntryForm q={q} onAdded={(r) => { setQ(r); setSaved(true); setDone(null); }} /> : null}
+      <QuarantineHistory q={q} />
+      {/* Secondary contacts belong to the case's staff; after an accepted hand-over the receiving district follows up the quarantine only. */}
+      {q.handover?.status === 'accepted' ? <p class="hint">{t('tracing.secondary.staysWithCase')}</p> : <SecondaryContacts contactId={q.contactId} />}
     </div>
+  );
+}
+
+/** What happened to the quarantine, oldest first (reasons as given; codes as labels). */
+function QuarantineHistory({ q }: { q: QuarantineDetail }) {
+  if (q.events.length === 0) return null;
+  const reason = (e: QuarantineDetail['events'][number]) => {
+    if (!e.reason) return '';
+    if (e.action === 'end') return label('trEnd', e.reason);
+    if (e.action === 'handover') return districtName(e.reason.replace(/^to:/, ''));
+    return e.reason;
+  };
+  return (
+    <>
+      <h4>{t('tracing.history')}</h4>
+      <ul class="history" data-testid="quarantine-history">
+        {q.events.map((e, i) => (
+          <li key={`${e.at}/${i}`} data-action={e.action}>
+            <span class="nowrap">{dateTime(e.at)}</span> · {label('trEvent', e.action)}
+            {e.days ? ` +${t('tracing.daysN', { n: e.days })}` : ''}
+            {e.end ? ` → ${e.end}` : ''}
+            {reason(e) ? <span class="muted"> ({reason(e)})</span> : null}
+            {e.caseId ? <> · <Link href={`/cases/${seg(e.caseId)}`}>{t('tracing.openNewCase')}</Link></> : null}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -309,9 +350,10 @@ function TracedContacts({ caseId, serial }: { caseId: string; serial: number }) 
   const [items, setItems] = useState<QuarantineSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const [changed, setChanged] = useState(0);
   useEffect(() => {
     get<{ items: QuarantineSummary[] }>(`/api/cases/${seg(caseId)}/quarantines`, FOLLOW_UP).then((r) => { setItems(r.items); setError(null); }, (err: unknown) => setError(loadError(err)));
-  }, [caseId, serial]);
+  }, [caseId, serial, changed]);
   return (
     <section class="card" aria-labelledby="traced-title" data-testid="traced-contacts-section">
       <h2 id="traced-title">{t('tracing.contacts')}</h2>
@@ -338,7 +380,7 @@ function TracedContacts({ caseId, serial }: { caseId: string; serial: number }) 
                   </button>
                 </td>
               </tr>,
-              open === q.id ? <tr key={`${q.id}-detail`} class="form-row"><td colSpan={5}><FollowUp id={q.id} /></td></tr> : null,
+              open === q.id ? <tr key={`${q.id}-detail`} class="form-row"><td colSpan={5}><FollowUp id={q.id} onChanged={() => setChanged((n) => n + 1)} /></td></tr> : null,
             ])}
           </tbody>
         </table>
@@ -349,10 +391,42 @@ function TracedContacts({ caseId, serial }: { caseId: string; serial: number }) 
 
 // ---- chain -------------------------------------------------------------------------------------
 
+/**
+ * Downloads the cluster without identities (`GET /api/cases/:id/cluster-export`, purpose
+ * `case_investigation`): people are `n1`, `n2`…; no names, ids, case numbers or places. The file
+ * is made in the page (a Blob) and named by the day only.
+ */
+function ClusterExportButton({ caseId }: { caseId: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const download = async () => {
+    setBusy(true);
+    try {
+      const x = await get<ClusterExport>(`/api/cases/${seg(caseId)}/cluster-export`, INVESTIGATION);
+      saveFile(new Blob([`${JSON.stringify(x, null, 2)}\n`], { type: 'application/json' }), `cluster-${chinaDate(Date.now())}.json`);
+      setError(null);
+    } catch (err) {
+      setError(loadError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="cluster-export">
+      <button type="button" class="small" data-testid="cluster-export" disabled={busy} onClick={() => void download()}>{t('tracing.chain.export')}</button>
+      <div class="hint">{t('tracing.chain.exportHint')}</div>
+      <FormError message={error} />
+    </div>
+  );
+}
+
 function ChainSection({ caseId, serial, onLoaded }: { caseId: string; serial: number; onLoaded(c: Chain): void }) {
   const [chain, setChain] = useState<Chain | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [asTable, setAsTable] = useState(false);
+  // The export is for investigators (case investigation) and supervisors (docs/TRACING.md "Access"); the server decides.
+  const role = useStore(session)?.account.role;
+  const canExport = role === 'investigator' || role === 'supervisor';
   useEffect(() => {
     get<Chain>(`/api/cases/${seg(caseId)}/chain`, TRACING).then((c) => { setChain(c); setError(null); onLoaded(c); }, (err: unknown) => setError(loadError(err)));
   }, [caseId, serial]);
@@ -367,6 +441,7 @@ function ChainSection({ caseId, serial, onLoaded }: { caseId: string; serial: nu
         ) : null}
       </div>
       <FormError message={error} />
+      {chain && canExport ? <ClusterExportButton caseId={caseId} /> : null}
       {chain?.truncated ? <Notice kind="warn">{t('tracing.chain.truncated')}</Notice> : null}
       {chain ? (
         <>
