@@ -47,6 +47,8 @@ export default tseslint.config(
     // The staff console runs in the browser: browser globals, and of the server code only the pure
     // src/domain rules may be bundled into it.
     files: ['web/**/*.ts', 'web/**/*.tsx'],
+    // Unit tests beside browser code run in Node (node:test) and are not bundled.
+    ignores: ['web/**/*.test.ts'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', localStorage: 'readonly', fetch: 'readonly', history: 'readonly', location: 'readonly', MutationObserver: 'readonly', HTMLElement: 'readonly', HTMLCanvasElement: 'readonly', Event: 'readonly', requestAnimationFrame: 'readonly' } },
     rules: { 'no-restricted-imports': restrict(
       [{ paths: [], patterns: ['node:*', '**/src/services/**', '**/src/storage/**', '**/src/crypto/**', '**/src/http/**', '**/src/cli/**', '**/src/policy/**', '**/src/audit/**', '**/src/config/**'] }, 'The console is browser code: it may import only src/domain from the server side.'],

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with node:test (Node 20 does not expand globs itself).
+// Runs every *.test.ts under src/, test/ and web/ with node:test (Node 20 does not expand globs itself).
 // Extra arguments filter the file list by substring: `node scripts/run-tests.mjs crypto storage`.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ function walk(dir, out = []) {
 }
 
 const filters = process.argv.slice(2);
-const files = ['src', 'test'].flatMap((d) => walk(d)).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+const files = ['src', 'test', 'web'].flatMap((d) => walk(d)).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);

@@ -14,7 +14,7 @@ import { sessionPlugin } from './plugins/session.plugin.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { consolePlugin } from './console.plugin.ts';
 import { publicPlugin } from './public.plugin.ts';
-import { publishedReleaseReader } from '../services/release.service.ts';
+import { publicDataReader, releaseAuthority } from '../services/public-data.service.ts';
 import type { SessionPolicy } from '../services/session.service.ts';
 
 /** How the server listens and judges sessions: TLS (PEM key and certificate), session timeouts, a clock for tests. */
@@ -118,7 +118,7 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
   app.register(sessionPlugin, { ctx, ...(options.session ? { policy: options.session } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   app.register(authRoutes, { ctx });
   app.register(consolePlugin);
-  app.register(publicPlugin, { releases: publishedReleaseReader(ctx), ...(options.clock ? { clock: options.clock } : {}) });
+  app.register(publicPlugin, { data: publicDataReader(ctx), authority: releaseAuthority(ctx), ...(options.clock ? { clock: options.clock } : {}) });
 
   app.register(async (api) => {
     api.get('/api/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())));

@@ -3,8 +3,8 @@ import { openApp } from './app-context.ts';
 import { seedCity } from './seed/seed.service.ts';
 import type { SeedProgress, SeedSummary } from './seed/seed.service.ts';
 
-/** The demo city that `npm start` writes into an empty database. */
-export const DEMO_CITY = { persons: 2000, seed: 2026 } as const;
+/** The demo city that `npm start` writes into an empty database (four weeks up to yesterday). */
+export const DEMO_CITY = { persons: 2000, seed: 2026, days: 28 } as const;
 
 /** Seeds the demo city when the database holds nobody yet; returns null when it already has people. */
 export async function ensureDemoCity(config: Config, onProgress?: (p: SeedProgress) => void): Promise<SeedSummary | null> {

@@ -6,6 +6,7 @@
  * serves it until it expires or is withdrawn. A release that fails its check is never approved or
  * published. Every step is audited in the transaction that makes it.
  */
+import { performance } from 'node:perf_hooks';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, randomId, sha256Hex } from '../crypto/index.ts';
 import { jurisdictionPrefix } from '../domain/jurisdiction.ts';
 import { BudgetConflictError, BudgetExceededError, chargeBudget, parseRational } from '../disclosure/index.ts';
@@ -87,14 +88,36 @@ export function ledgerStore(store: Store): BudgetLedgerStore {
 
 interface Built { content: ReleaseContent; risk: Record<string, unknown>; failures: readonly string[]; expiresAt: string | null; recipient: string | null }
 
-async function build(ctx: AppContext, req: StaffRequest, id: string, prefix: string, input: PrepareInput, standard: DisclosureStandard): Promise<Built> {
+/**
+ * Where the time of a release goes, for benchmarks (bench/release.ts): milliseconds per phase,
+ * filled in as the phases run when the caller passes an object. `sources`: reading and opening
+ * what the release is built from (for exposure points including the visitor counts on tokens);
+ * `build`: building the content and its re-identification check (the anonymizer's search and risk
+ * report, the visitor threshold, the noise); `check`: the check against the standard; `store`:
+ * the stored release and its audit event; `sign`: the canonical JSON and its Ed25519 signature.
+ */
+export type ReleasePhases = { -readonly [K in 'sources' | 'build' | 'check' | 'store' | 'sign']?: number };
+
+const since = (t0: number) => performance.now() - t0;
+function timed<T>(phases: ReleasePhases | undefined, phase: keyof ReleasePhases, t0: number, value: T): T {
+  if (phases) phases[phase] = (phases[phase] ?? 0) + since(t0);
+  return value;
+}
+
+async function build(ctx: AppContext, req: StaffRequest, id: string, prefix: string, input: PrepareInput, standard: DisclosureStandard, phases?: ReleasePhases): Promise<Built> {
   const now = req.now.getTime();
+  let t0 = performance.now();
+  const loaded = <T>(value: T): T => {
+    timed(phases, 'sources', t0, value);
+    t0 = performance.now();
+    return value;
+  };
   switch (input.type) {
     case 'exposure_points': {
       checkPeriod(input.from, input.to, MAX_SPAN_DAYS);
       const p = standard.parameters.exposurePoints;
-      const src = await exposureSources(ctx, prefix, input.from, input.to, now, p.maxWindowHours);
-      const b = buildExposurePoints(src.stays, src.visitors, p);
+      const src = loaded(await exposureSources(ctx, prefix, input.from, input.to, now, p));
+      const b = timed(phases, 'build', t0, buildExposurePoints(src.stays, src.visitors, p));
       return { content: b.content, risk: { ...b.risk, casesInPeriod: src.cases }, failures: b.failures, expiresAt: b.expiresAt, recipient: null };
     }
     case 'risk_areas': {
@@ -105,8 +128,8 @@ async function build(ctx: AppContext, req: StaffRequest, id: string, prefix: str
       checkPeriod(input.from, input.to, 366);
       if (typeof input.recipient !== 'string' || input.recipient.trim().length === 0) throw invalid('recipient', 'is required');
       const records = await extractSources(ctx, prefix, input.from, input.to);
-      const register = await registerSources(ctx, prefix, input.to);
-      const b = buildResearchExtract(records, { districts: districtsIn(prefix), from: input.from, to: input.to }, standard, register);
+      const register = loaded(await registerSources(ctx, prefix, input.to));
+      const b = timed(phases, 'build', t0, buildResearchExtract(records, { districts: districtsIn(prefix), from: input.from, to: input.to }, standard, register));
       const journalist = register ? { registerSize: register.length } : { journalistRisk: 'not computed: the register is too large' };
       return { content: b.content, risk: { ...b.risk, ...journalist }, failures: b.failures, expiresAt: null, recipient: input.recipient.trim() };
     }
@@ -114,7 +137,7 @@ async function build(ctx: AppContext, req: StaffRequest, id: string, prefix: str
       const p = standard.parameters.dailyCounts;
       checkPeriod(input.from, input.to, p.maxDays);
       const days = datesBetween(input.from, input.to);
-      const counts = await countSources(ctx, prefix, input.from, input.to);
+      const counts = loaded(await countSources(ctx, prefix, input.from, input.to));
       // The noise is drawn now and the officer sees it: the epsilon is spent now, before anything is stored.
       try {
         await chargeBudget(ledgerStore(ctx.store), { dataset: countsDataset(prefix), cap: parseRational(p.capPerPeriod), period: p.period }, { releaseId: id, epsilon: p.epsilon, dataDates: days, at: req.now.toISOString() });
@@ -126,20 +149,23 @@ async function build(ctx: AppContext, req: StaffRequest, id: string, prefix: str
         if (e instanceof BudgetConflictError) throw conflict('the privacy budget ledger changed; try again');
         throw e;
       }
-      const b = buildDailyCounts({ days, districts: districtsIn(prefix), cityCode: prefix, counts }, p.epsilon);
+      t0 = performance.now();
+      const b = timed(phases, 'build', t0, buildDailyCounts({ days, districts: districtsIn(prefix), cityCode: prefix, counts }, p.epsilon));
       return { content: b.content, risk: { ...b.risk, dataset: countsDataset(prefix) }, failures: b.failures, expiresAt: null, recipient: null };
     }
   }
 }
 
 /** Prepares a release of the actor's jurisdiction: built, checked against the standard, stored as `prepared`. */
-export async function prepareRelease(ctx: AppContext, req: StaffRequest, input: PrepareInput, standard: DisclosureStandard = defaultStandard()): Promise<ReleaseView> {
+export async function prepareRelease(ctx: AppContext, req: StaffRequest, input: PrepareInput, standard: DisclosureStandard = defaultStandard(), phases?: ReleasePhases): Promise<ReleaseView> {
   await authorizeFacts(ctx, req, 'create', 'release', 'new', { type: 'release', jurisdiction: req.actor.jurisdiction, ownerId: req.actor.id });
   const prefix = jurisdictionPrefix(req.actor.jurisdiction);
   if (!prefix) throw invalid('jurisdiction', 'the account serves no known division');
   const id = randomId('r');
-  const built = await build(ctx, req, id, prefix, input, standard);
-  const failures = [...built.failures, ...checkContent(standard, input.type, built.content)];
+  const built = await build(ctx, req, id, prefix, input, standard, phases);
+  let t0 = performance.now();
+  const failures = timed(phases, 'check', t0, [...built.failures, ...checkContent(standard, input.type, built.content)]);
+  t0 = performance.now();
   const at = req.now.toISOString();
   const row: ReleaseRow = {
     id, type: input.type, status: 'prepared', jurisdiction_code: req.actor.jurisdiction, standard_version: standard.version, recipient: built.recipient,
@@ -150,6 +176,7 @@ export async function prepareRelease(ctx: AppContext, req: StaffRequest, input: 
     await repos.releases.insertRelease(row);
     await appendAudit(repos, ctx.keys, req.actor, audit(req, 'release.prepare', id, { reason: `type:${input.type}` }), at);
   });
+  timed(phases, 'store', t0, null);
   return viewOf(row, []);
 }
 
@@ -213,7 +240,7 @@ export function verifyReleaseSignature(artifact: ReleaseArtifact, signature: str
  * Publishes an approved release: re-checks it against the standard it was prepared under, signs
  * the artifact and stores it (public unless it is a research extract).
  */
-export async function publishRelease(ctx: AppContext, req: StaffRequest, id: string, standard: DisclosureStandard = defaultStandard()): Promise<ReleaseView> {
+export async function publishRelease(ctx: AppContext, req: StaffRequest, id: string, standard: DisclosureStandard = defaultStandard(), phases?: ReleasePhases): Promise<ReleaseView> {
   const row = await authorizeRelease(ctx, req, 'update', id);
   if (row.check_passed !== 1) throw conflict('the release fails its re-identification check and cannot be published');
   if (row.status !== 'approved') throw conflict(`the release is ${row.status}, not approved`);
@@ -222,13 +249,16 @@ export async function publishRelease(ctx: AppContext, req: StaffRequest, id: str
   if (row.standard_version !== standard.version) throw conflict('the standard changed since the release was prepared: prepare it again');
   const type = row.type as ReleaseType;
   const content = JSON.parse(row.content) as ReleaseContent;
-  if (checkContent(standard, type, content).length > 0) throw conflict('the release breaks the disclosure standard and cannot be published');
+  let t0 = performance.now();
+  if (timed(phases, 'check', t0, checkContent(standard, type, content)).length > 0) throw conflict('the release breaks the disclosure standard and cannot be published');
+  t0 = performance.now();
   const at = req.now.toISOString();
   const artifact: ReleaseArtifact = {
     format: ARTIFACT_FORMAT, id, type, standardVersion: row.standard_version, publishedAt: at, expiresAt: row.expires_at,
     notice: noticeFor(type, content, row.standard_version, row.expires_at), content,
   };
   const signature = ed25519Sign(ctx.keys.releaseSigning, artifactBytes(artifact)).toString('base64');
+  timed(phases, 'sign', t0, null);
   await ctx.store.transaction(async (repos) => {
     if (!(await repos.releases.moveRelease(id, 'approved', 'published', { published_at: at }))) throw conflict('the release changed meanwhile');
     await repos.releases.insertArtifact({
@@ -274,17 +304,18 @@ export interface PublishedReleaseReader {
 }
 
 /**
- * The public reader. As a last guard every artifact is checked against the standard again before
+ * The public reader, on the store's table-guarded public-data repository (published artifacts and
+ * places only). As a last guard every artifact is checked against the standard again before
  * it is served: one that breaks it (it cannot, having passed at publication) is simply not served.
  */
 export function publishedReleaseReader(ctx: Pick<AppContext, 'store' | 'keys'>, standard: DisclosureStandard = defaultStandard()): PublishedReleaseReader {
   const servable = (s: SignedRelease) => s.artifact.type !== 'research_extract' && checkContent(standard, s.artifact.type, s.artifact.content).length === 0;
   return Object.freeze({
     async list(now: Date, limit = 100) {
-      return (await ctx.store.releases.liveArtifacts(now.toISOString(), limit)).map((a) => signedOf(ctx, a)).filter(servable);
+      return (await ctx.store.publicData.liveArtifacts(now.toISOString(), limit)).map((a) => signedOf(ctx, a)).filter(servable);
     },
     async get(id: string, now: Date) {
-      const a = await ctx.store.releases.liveArtifact(id, now.toISOString());
+      const a = await ctx.store.publicData.liveArtifact(id, now.toISOString());
       const s = a && signedOf(ctx, a);
       return s && servable(s) ? s : undefined;
     },

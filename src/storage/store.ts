@@ -15,6 +15,7 @@ import { SystemRepository } from './system.repository.ts';
 import { TravelRepository } from './travel.repository.ts';
 import { TracingRepository } from './tracing.repository.ts';
 import { ReleaseRepository } from './release.repository.ts';
+import { PublicDataRepository } from './repositories/public-data.repository.ts';
 
 /** The repositories over one connection or one transaction. */
 export class Repositories {
@@ -55,8 +56,12 @@ export interface StoreOptions {
 
 /** The only way services reach the database: repositories, and transactions over them. */
 export class Store extends Repositories {
+  /** The public site's reader: published artifacts and places only, through a table guard. */
+  readonly publicData: PublicDataRepository;
+
   constructor(private readonly open: OpenDatabase, private readonly options: StoreOptions = {}) {
     super(open.db, open.engine, options.auditHashing ?? null);
+    this.publicData = new PublicDataRepository(open.db);
   }
 
   get engine() {

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
@@ -10,27 +11,36 @@ import { engines } from '../support/engines.ts';
 import { CHAOYANG } from '../support/records.ts';
 import { signedInStaff, staffServer } from '../support/records.ts';
 import type { Staff, StaffServer } from '../support/records.ts';
-import { publicPlugin } from '../../src/http/public.plugin.ts';
+import { publicPlugin, VENUES_CACHE_CONTROL } from '../../src/http/public.plugin.ts';
+import { PUBLIC_PAGES } from '../../src/http/public-site.plugin.ts';
+import { publicDataReader, releaseAuthority } from '../../src/services/public-data.service.ts';
 import { canonicalJson } from '../../src/disclosure/release/index.ts';
 import type { ReleaseArtifact } from '../../src/disclosure/release/index.ts';
 import { checkContent, defaultStandard, ruleOf, RELEASE_TYPES } from '../../src/disclosure/standard/index.ts';
 import type { ReleaseType } from '../../src/disclosure/standard/index.ts';
-import { publishedReleaseReader, verifyReleaseSignature } from '../../src/services/release.service.ts';
+import { verifyReleaseSignature } from '../../src/services/release.service.ts';
 import type { SignedRelease } from '../../src/services/release.service.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PLUGIN = join(ROOT, 'src/http/public.plugin.ts');
+const SITE_PLUGIN = join(ROOT, 'src/http/public-site.plugin.ts');
+const WEB_PUBLIC = join(ROOT, 'web/public');
 
 /** The import statements of a file: specifier and whether it is type-only (erased at run time). */
 function importsOf(file: string): { spec: string; typeOnly: boolean }[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^import\s+(type\s+)?[^;]*?from\s+'([^']+)';/gms)].map((m) => ({ spec: m[2]!, typeOnly: m[1] !== undefined }));
+  const statements = [...text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'(?:\s+with\s*\{[^}]*\})?;/gms)].map((m) => ({ spec: m[2]!, typeOnly: m[1] !== undefined }));
+  const bare = [...text.matchAll(/^import\s+'([^']+)';/gm)].map((m) => ({ spec: m[1]!, typeOnly: false }));
+  // A dynamic import or require would escape this check: there must be none.
+  assert.doesNotMatch(text, /\bimport\s*\(|\brequire\s*\(/, `${relative(ROOT, file)} has a dynamic import or require`);
+  return [...statements, ...bare];
 }
 
-/** Every file the run-time import graph of `file` reaches inside src/. */
+/** Every file the run-time import graph of `file` reaches through relative imports. */
 function runtimeClosure(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
+  if (file.endsWith('.json')) return seen;
   for (const { spec, typeOnly } of importsOf(file)) {
     if (typeOnly || !spec.startsWith('.')) continue;
     runtimeClosure(resolve(dirname(file), spec), seen);
@@ -38,35 +48,83 @@ function runtimeClosure(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-describe('the public plugin cannot reach subject, case or audit tables', () => {
-  it('imports nothing from storage/ and, from services/, only the type of the published-release reader', () => {
+/** Every .ts/.tsx file under a directory (tests excluded: they never reach the browser). */
+function sourcesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts')).map((f) => join(dir, f)).sort();
+}
+
+const FORBIDDEN = /^src\/(storage|services|crypto|audit|tracing|policy|cli|config)\//;
+/** Pure code the scope may reach: its own files, the domain and the standard's catalogue (the response schemas). */
+const ALLOWED = /^src\/(http|domain|disclosure\/standard)\//;
+
+describe('the public scope cannot reach subject, case or audit tables', () => {
+  it('the public plugin imports nothing from storage/ and, from services/, only the type of the public-data reader', () => {
     const imports = importsOf(PLUGIN);
     const local = imports.filter((i) => i.spec.startsWith('.'));
-    assert.deepEqual(local.map((i) => `${i.typeOnly ? 'type ' : ''}${i.spec}`).sort(), ['./routes/release.schema.ts', 'type ../services/release.service.ts']);
+    assert.deepEqual(local.map((i) => `${i.typeOnly ? 'type ' : ''}${i.spec}`).sort(), ['./public-site.plugin.ts', './routes/release.schema.ts', 'type ../services/public-data.service.ts']);
     assert.deepEqual(imports.filter((i) => !i.spec.startsWith('.')).map((i) => i.spec).sort(), ['fastify', 'fastify-type-provider-zod', 'zod']);
     const text = readFileSync(PLUGIN, 'utf8');
-    assert.match(text, /import type \{ PublishedReleaseReader \} from '\.\.\/services\/release\.service\.ts';/);
-    const reached = [...runtimeClosure(PLUGIN)].map((f) => relative(ROOT, f));
-    const forbidden = reached.filter((f) => /^src\/(storage|services|crypto|audit|tracing)\//.test(f) || f.includes('kysely'));
-    assert.deepEqual(forbidden, [], `the plugin's run-time imports reach ${forbidden.join(', ')}`);
+    assert.match(text, /import type \{ PublicDataReader, ReleaseAuthority \} from '\.\.\/services\/public-data\.service\.ts';/);
   });
 
-  it('works with nothing but a reader of two functions', async () => {
+  it('the site plugin bundles web/public and imports only esbuild, node:fs, node:url and a type', () => {
+    const imports = importsOf(SITE_PLUGIN);
+    assert.deepEqual(imports.map((i) => `${i.typeOnly ? 'type ' : ''}${i.spec}`).sort(), ['esbuild', 'node:fs/promises', 'node:url', 'type ../services/public-data.service.ts', 'type fastify']);
+  });
+
+  it('no file of the scope reaches storage, services, crypto, audit or tracing at run time', () => {
+    for (const entry of [PLUGIN, SITE_PLUGIN]) {
+      const reached = [...runtimeClosure(entry)].map((f) => relative(ROOT, f));
+      const forbidden = reached.filter((f) => FORBIDDEN.test(f) || f.includes('kysely'));
+      assert.deepEqual(forbidden, [], `${relative(ROOT, entry)}'s run-time imports reach ${forbidden.join(', ')}`);
+      assert.deepEqual(reached.filter((f) => !ALLOWED.test(f)), [], `${relative(ROOT, entry)} reaches more than http, domain and the standard`);
+    }
+  });
+
+  it('every file of web/public imports only preact, its own files and src/domain', () => {
+    const files = sourcesUnder(WEB_PUBLIC);
+    assert.ok(files.length >= 8, `web/public has ${files.length} source files`);
+    for (const file of files) {
+      for (const { spec } of importsOf(file)) {
+        if (!spec.startsWith('.')) {
+          assert.ok(spec === 'preact' || spec.startsWith('preact/'), `${relative(ROOT, file)} imports ${spec}`);
+          continue;
+        }
+        const target = relative(ROOT, resolve(dirname(file), spec));
+        assert.ok(target.startsWith('web/public/') || target.startsWith('src/domain/'), `${relative(ROOT, file)} imports ${target}`);
+      }
+      const reached = [...runtimeClosure(file)].map((f) => relative(ROOT, f));
+      const outside = reached.filter((f) => !f.startsWith('web/public/') && !f.startsWith('src/domain/'));
+      assert.deepEqual(outside, [], `${relative(ROOT, file)} reaches ${outside.join(', ')}`);
+    }
+  });
+
+  it('works with nothing but a reader of three functions', async () => {
     const calls: string[] = [];
     const app = Fastify();
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
-    await app.register(publicPlugin, { releases: { list: async () => { calls.push('list'); return []; }, get: async () => { calls.push('get'); return undefined; } } });
+    const venue = { id: 'p1', name: '某餐馆', address: '某路1号', district: CHAOYANG, category: 'restaurant' };
+    await app.register(publicPlugin, { data: {
+      list: async () => { calls.push('list'); return []; },
+      get: async () => { calls.push('get'); return undefined; },
+      venues: async () => { calls.push('venues'); return [{ ...venue, lat: 39.9 } as typeof venue]; },
+    } });
     assert.equal((await app.inject({ method: 'GET', url: '/public/releases' })).json().items.length, 0);
     assert.equal((await app.inject({ method: 'GET', url: '/public/releases/r1' })).statusCode, 404);
     assert.equal((await app.inject({ method: 'GET', url: '/public/releases/..%2Fetc' })).statusCode, 400);
-    assert.deepEqual(calls, ['list', 'get']);
+    const venues = await app.inject({ method: 'GET', url: '/public/venues' });
+    assert.deepEqual(venues.json(), { items: [venue] }, 'fields outside the schema (coordinates) are stripped');
+    assert.equal(venues.headers['cache-control'], VENUES_CACHE_CONTROL);
+    assert.equal((await app.inject({ method: 'GET', url: '/public/releases' })).headers['cache-control'], 'public, no-cache');
+    assert.equal((await app.inject({ method: 'GET', url: '/' })).statusCode, 404, 'no pages without the authority key');
+    assert.deepEqual(calls, ['list', 'get', 'venues', 'list']);
     await app.close();
   });
 
-  it('the reader the server hands it exposes exactly list and get', () => {
-    const reader = publishedReleaseReader({ store: {} as never, keys: {} as never });
-    assert.deepEqual(Object.keys(reader).sort(), ['get', 'list']);
+  it('the reader the server hands it exposes exactly list, get and venues', () => {
+    const reader = publicDataReader({ store: {} as never, keys: {} as never });
+    assert.deepEqual(Object.keys(reader).sort(), ['get', 'list', 'venues']);
     assert.ok(Object.isFrozen(reader));
   });
 });
@@ -106,6 +164,50 @@ for (const { engine, skip } of await engines()) {
       assert.equal((await officer.call('POST', `/api/releases/${id}/withdraw`, { reason: 'declared by mistake, revoked' })).status, 200);
       assert.equal((await s.server.inject({ method: 'GET', url: `/public/releases/${id}` })).statusCode, 404);
       assert.equal((await officer.call('GET', `/api/releases/${id}`, undefined, 'contact_tracing')).status, 404, 'purpose disclosure only');
+    });
+
+    it('serves the public venue registry whole: no workplaces, no schools, no coordinates, cached an hour, no cookie', async () => {
+      const place = (id: string, category: string) => ({ id, name: `场所${id}`, address: `朝阳路${id}号`, district_code: CHAOYANG, category, lat: 39.9, lon: 116.4 });
+      await s.t.ctx.store.travel.insertPlaces([place(`pv${engine}1`, 'restaurant'), place(`pv${engine}2`, 'office_building'), place(`pv${engine}3`, 'school'), place(`pv${engine}4`, 'metro_station')]);
+      const res = await s.server.inject({ method: 'GET', url: '/public/venues' });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['cache-control'], VENUES_CACHE_CONTROL);
+      assert.equal(res.headers['set-cookie'], undefined);
+      const items = (res.json() as { items: Record<string, unknown>[] }).items;
+      const mine = items.filter((v) => String(v.id).startsWith(`pv${engine}`));
+      assert.deepEqual(mine, [
+        { id: `pv${engine}1`, name: `场所pv${engine}1`, address: `朝阳路pv${engine}1号`, district: CHAOYANG, category: 'restaurant' },
+        { id: `pv${engine}4`, name: `场所pv${engine}4`, address: `朝阳路pv${engine}4号`, district: CHAOYANG, category: 'metro_station' },
+      ]);
+      assert.ok(items.every((v) => !standard.parameters.exposurePoints.excludedCategories.includes(String(v.category))));
+      assert.equal((await s.server.inject({ method: 'GET', url: '/public/venues?x=1' })).statusCode, 200);
+    });
+
+    it('serves the pages: one HTML shell each, a script and a stylesheet from this origin, the authority key compiled in', async () => {
+      for (const url of Object.keys(PUBLIC_PAGES)) {
+        const page = await s.server.inject({ method: 'GET', url });
+        assert.equal(page.statusCode, 200, url);
+        assert.match(String(page.headers['content-type']), /^text\/html/);
+        assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+        assert.equal(page.headers['set-cookie'], undefined);
+        assert.match(page.body, /<html lang="zh-CN">/);
+        assert.match(page.body, /<script type="module" src="\/site\/app.js"><\/script>/);
+        assert.match(page.body, /<link rel="stylesheet" href="\/site\/app.css">/);
+        assert.equal([...page.body.matchAll(/<script\b[^>]*>/g)].filter((m) => !/ src="\/site\//.test(m[0])).length, 0, 'no inline script');
+        assert.doesNotMatch(page.body, /style=|<style/, 'no inline style');
+        assert.doesNotMatch(page.body, /https?:\/\//, 'nothing from another origin');
+      }
+      const js = await s.server.inject({ method: 'GET', url: '/site/app.js' });
+      assert.equal(js.statusCode, 200);
+      assert.match(String(js.headers['content-type']), /^text\/javascript/);
+      const authority = releaseAuthority(s.t.ctx);
+      assert.ok(js.body.includes(authority.publicKey), 'the signing key is built into the bundle');
+      const gz = gzipSync(js.body).length;
+      assert.ok(gz < 150_000, `app.js is ${gz} bytes gzipped`);
+      const css = await s.server.inject({ method: 'GET', url: '/site/app.css' });
+      assert.equal(css.statusCode, 200);
+      assert.match(String(css.headers['content-type']), /^text\/css/);
+      assert.equal((await s.server.inject({ method: 'GET', url: '/site/other.js' })).statusCode, 404);
     });
 
     it('never returns a field outside the standard (generated artifacts, some with fields the standard does not publish)', async () => {

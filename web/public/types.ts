@@ -46,3 +46,41 @@ export interface SelfCheckPageProps {
   /** District names by code, in the page's language (for display). */
   readonly districtName: (code: string) => string;
 }
+
+/** One published risk area (an item of a verified `risk_areas` release). */
+export interface RiskArea {
+  readonly releaseId: string;
+  readonly level: 'high' | 'medium';
+  readonly kind: 'district' | 'venue';
+  readonly district: string;
+  readonly venueId: string | null;
+  readonly venueName: string | null;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly validUntil: string;
+  readonly advice: string;
+}
+
+/** The differentially private daily counts of the verified `daily_counts` releases, merged (newest release wins per day). */
+export interface DailyCounts {
+  readonly epsilon: string;
+  readonly scale: string;
+  /** Every date (YYYY-MM-DD) with a number, ascending. */
+  readonly days: readonly string[];
+  /** The code of the whole area's row (fewer than 6 digits, e.g. `11`), null when the releases had none. */
+  readonly totalCode: string | null;
+  /** District codes (6 digits) with numbers, ascending. */
+  readonly districts: readonly string[];
+  /** code → date → count. */
+  readonly series: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+/** A release as the page checked it: verified against the built-in key or not. */
+export interface ReleaseCheck {
+  readonly id: string;
+  readonly type: string;
+  readonly verified: boolean;
+  /** From the signed artifact (only meaningful when verified). */
+  readonly publishedAt: string;
+  readonly entries: number;
+}

@@ -3,6 +3,8 @@ import { createFirstAdministrator } from '../../services/accounts.service.ts';
 import { ensureDemoAccounts, markDemoDataDir } from '../../services/demo-accounts.service.ts';
 import type { DemoAccount } from '../../services/demo-accounts.service.ts';
 import { ensureDemoCity } from '../../services/demo.service.ts';
+import { ensureDemoReleases } from '../../services/demo-releases.service.ts';
+import type { DemoReleaseOutcome } from '../../services/demo-releases.service.ts';
 import { openApp } from '../../services/app-context.ts';
 import { verifyAuditLog } from '../../services/audit-log.service.ts';
 import type { Config } from '../../config/config.ts';
@@ -18,6 +20,15 @@ function printDemoAccounts(accounts: readonly DemoAccount[]): void {
   out('DEMO ONLY: demo staff accounts with fixed, published credentials. Never put real data in this data directory.');
   out('DEMO ONLY: username\trole\tjurisdiction\tpassword\tTOTP secret (add it to an authenticator app)');
   for (const d of accounts) out(`DEMO ONLY: ${d.account.username}\t${d.account.role}\t${d.account.jurisdiction}\t${d.password}\t${d.totpSecret}`);
+}
+
+/** What the demo published on the public site (first start only). */
+function printDemoReleases(outcomes: readonly DemoReleaseOutcome[]): void {
+  for (const o of outcomes) {
+    out(o.published
+      ? `public release published: ${o.type} ${o.id} (${o.entries} entries; prepared by demo-disclosure, approved by demo-approver)`
+      : `public release NOT published: ${o.type} ${o.id} fails the disclosure standard: ${o.failures.join('; ')}`);
+  }
 }
 
 /** The demo verifies its own audit log at every start and says how anyone can (docs/AUDIT.md). */
@@ -63,6 +74,8 @@ export function registerStart(program: Command): void {
         if (demo) out(`demo city written: ${demo.personsWritten} synthetic persons, ${demo.travelRecords} travel records, ${Object.values(demo.casesByClassification).reduce((a, b) => a + b, 0)} cases (seed ${demo.seed})`);
         const accounts = await ensureDemoAccounts(config);
         if (accounts) printDemoAccounts(accounts);
+        const releases = await ensureDemoReleases(config);
+        if (releases) printDemoReleases(releases);
         await printAuditCheck(config);
       }
       await serve(config);

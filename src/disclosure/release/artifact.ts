@@ -7,6 +7,7 @@
  */
 import type { ReleaseType } from '../standard/catalog.ts';
 import type { ReleaseContent } from '../standard/standard.ts';
+import { canonicalJson } from '../../domain/canonical-json.ts';
 
 export const ARTIFACT_FORMAT = 'epivault-release/v1';
 
@@ -21,16 +22,8 @@ export interface ReleaseArtifact {
   readonly content: ReleaseContent;
 }
 
-/** Canonical JSON: sorted keys, no whitespace; `undefined` members are dropped like JSON.stringify does. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('canonical JSON has no NaN or Infinity');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
+/** Canonical JSON (sorted keys, no whitespace): one implementation, shared with the public site's browser code. */
+export { canonicalJson } from '../../domain/canonical-json.ts';
 
 /** The bytes that are signed. */
 export const artifactBytes = (artifact: ReleaseArtifact): Uint8Array => new TextEncoder().encode(canonicalJson(artifact));

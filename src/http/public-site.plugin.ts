@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ReleaseAuthority } from '../services/public-data.service.ts';
+
+/**
+ * The public site's pages (issue #7, docs/PUBLIC-SITE.md): `/` (dashboard), `/exposures` and
+ * `/selfcheck`, each one HTML shell loading `/site/app.js` and `/site/app.css` from this origin
+ * (no inline script or style: the server's CSP `default-src 'self'` holds). The bundle is built
+ * by esbuild from web/public once per process and per signing key, in memory, with the
+ * authority's Ed25519 public key compiled in (`__EPIVAULT_AUTHORITY__`): the pages verify every
+ * release against that key, never against one sent with the release. Registered inside the
+ * public scope (./public.plugin.ts); it reads no data itself.
+ */
+const SITE_DIR = fileURLToPath(new URL('../../web/public/', import.meta.url));
+
+/** The pages and their titles (the page's script replaces the title in the chosen language). */
+export const PUBLIC_PAGES = { '/': '疫情动态 · Epidemic dashboard', '/exposures': '暴露点位 · Exposure points', '/selfcheck': '自查 · Self-check' } as const;
+
+export interface PublicSiteAssets {
+  readonly js: string;
+  readonly css: string;
+}
+
+const bundles = new Map<string, Promise<PublicSiteAssets>>();
+
+async function bundle(authority: ReleaseAuthority): Promise<PublicSiteAssets> {
+  const result = await build({
+    entryPoints: { app: `${SITE_DIR}main.tsx`, style: `${SITE_DIR}site.css` },
+    bundle: true,
+    write: false,
+    outdir: '/site',
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome113', 'firefox130', 'safari17'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    define: { __EPIVAULT_AUTHORITY__: JSON.stringify({ name: authority.name, keyId: authority.keyId, publicKey: authority.publicKey }) },
+  });
+  const out = (name: string) => {
+    const file = result.outputFiles.find((f) => f.path.endsWith(name));
+    if (!file) throw new Error(`public site bundle: ${name} missing`);
+    return file.text;
+  };
+  return { js: out('/app.js'), css: out('/style.css') };
+}
+
+/** The site's files for this authority key, bundled on first use and kept for the life of the process. */
+export function publicSiteAssets(authority: ReleaseAuthority): Promise<PublicSiteAssets> {
+  let assets = bundles.get(authority.publicKey);
+  if (!assets) {
+    assets = bundle(authority).catch((err: unknown) => {
+      bundles.delete(authority.publicKey);
+      throw err;
+    });
+    bundles.set(authority.publicKey, assets);
+  }
+  return assets;
+}
+
+let template: Promise<string> | null = null;
+const pageTemplate = () => (template ??= readFile(`${SITE_DIR}index.html`, 'utf8'));
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+function send(reply: FastifyReply, type: string, body: string): FastifyReply {
+  // no-cache: revalidated every time, so a restarted server's new bundle (or key) is picked up at once.
+  return reply.header('content-type', type).header('cache-control', 'public, no-cache').send(body);
+}
+
+export async function publicSitePlugin(app: FastifyInstance, options: { authority: ReleaseAuthority }): Promise<void> {
+  app.addHook('onReady', async () => {
+    await publicSiteAssets(options.authority);
+  });
+  for (const [url, title] of Object.entries(PUBLIC_PAGES)) {
+    app.get(url, { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/html; charset=utf-8', (await pageTemplate()).replace('{{title}}', escapeHtml(title))));
+  }
+  app.get('/site/app.js', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/javascript; charset=utf-8', (await publicSiteAssets(options.authority)).js));
+  app.get('/site/app.css', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/css; charset=utf-8', (await publicSiteAssets(options.authority)).css));
+}
