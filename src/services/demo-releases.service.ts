@@ -12,6 +12,8 @@ import type { Config } from '../config/config.ts';
 import type { Purpose, Role } from '../domain/roles.ts';
 import { TERMS_VERSION } from '../domain/terms.ts';
 import { addDays } from '../domain/dates.ts';
+import { defaultStandard } from '../disclosure/standard/index.ts';
+import type { DisclosureStandard } from '../disclosure/standard/index.ts';
 import { openApp } from './app-context.ts';
 import type { AppContext } from './app-context.ts';
 import { DEMO_DATA_DIR_MARK } from './demo-accounts.service.ts';
@@ -23,8 +25,15 @@ import type { StaffActor, StaffRequest } from './staff-context.ts';
 import { declareRiskArea } from './tracing/risk-area.service.ts';
 
 export const DEMO_RELEASES_MARK = 'demo_releases_published';
-/** How many days back the demo releases cover: the demo city's whole period. */
+/** How many days back the daily counts cover: the demo city's whole period. */
 export const DEMO_RELEASE_DAYS = DEMO_CITY.days;
+/**
+ * How many days back the exposure points' cases are taken from: the standard's expiry. A point
+ * lives until `expiryDays` after its window, and a case's windows end with its report day at the
+ * latest, so cases reported before then can only give points that expired already; publishing
+ * them would show the public nothing and disclose more.
+ */
+export const demoExposureDays = (standard: DisclosureStandard = defaultStandard()) => standard.parameters.exposurePoints.expiryDays;
 
 export interface DemoReleaseOutcome {
   readonly type: PrepareInput['type'];
@@ -79,7 +88,7 @@ export async function ensureDemoReleasesIn(ctx: AppContext, now = new Date()): P
     return published;
   };
 
-  const points = await publish({ type: 'exposure_points', from, to }, 'exposure');
+  const points = await publish({ type: 'exposure_points', from: addDays(to, -demoExposureDays()), to }, 'exposure');
   await publish({ type: 'daily_counts', from, to }, 'counts');
   // A venue risk area at the venue of the most recent published exposure point, valid for a week.
   const recent = points?.status === 'published'

@@ -6,9 +6,38 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, runCli } from '../support/cli.ts';
 
+interface PublicRelease { type: string; expiresAt: string | null; artifact: { content: { items: Record<string, unknown>[] } } }
+
+/**
+ * The demo's public releases as anyone sees them: unexpired exposure points (the demo city's
+ * imported cases keep them coming through its last two weeks) and daily counts up to yesterday.
+ */
+async function checkDemoReleases(base: string, output: string, log: (m: string) => void): Promise<void> {
+  const published = /^public release published: exposure_points \S+ \((\d+) entries/m.exec(output);
+  assert.ok(published, `no exposure points published: ${/^public release NOT published: exposure_points.*$/m.exec(output)?.[0] ?? output}`);
+  const { items } = await (await fetch(`${base}/public/releases`)).json() as { items: PublicRelease[] };
+  const exposure = items.find((r) => r.type === 'exposure_points');
+  assert.ok(exposure, 'the exposure-points release is served (it has not expired)');
+  const points = exposure.artifact.content.items;
+  assert.equal(points.length, Number(published[1]));
+  const live = points.filter((p) => Date.parse(String(p.expiresAt)) > Date.now());
+  log(`demo exposure points: ${points.length} published, ${live.length} not expired, at ${new Set(live.map((p) => p.venueId)).size} venues`);
+  assert.ok(live.length >= 1, 'at least one exposure point is still listed');
+  for (const p of live) assert.match(String(p.venueId), /^pl-2026-\d{6}$/);
+  const counts = items.find((r) => r.type === 'daily_counts');
+  assert.ok(counts, 'daily counts are served');
+  const yesterday = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+  const twoWeeksAgo = new Date(Date.now() + 8 * 3_600_000 - 14 * 86_400_000).toISOString().slice(0, 10);
+  const rows = counts.artifact.content.items as { date: string; count: number }[];
+  assert.ok(rows.some((r) => r.date === yesterday), 'the counts run up to yesterday');
+  const recent = rows.filter((r) => r.date >= twoWeeksAgo).reduce((n, r) => n + r.count, 0);
+  log(`demo daily counts: ${recent} (noisy) new confirmed cases in the last 14 days`);
+  assert.ok(recent > 0);
+}
+
 /** What `npm start` does on a fresh machine: init, demo city, serve /healthz. */
 describe('epivault start', () => {
-  it('initializes, writes the demo city, serves /healthz, and keeps the data on a second start', async () => {
+  it('initializes, writes the demo city, serves /healthz, and keeps the data on a second start', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'epivault-start-'));
     const data = join(dir, 'data');
     const port = String(20000 + Math.floor(Math.random() * 20000));
@@ -24,6 +53,7 @@ describe('epivault start', () => {
           assert.match(output, /listening on/, output);
           if (round === 1) assert.match(output, /demo city written: 2000 synthetic persons/);
           else assert.doesNotMatch(output, /demo city written/);
+          if (round === 1) await checkDemoReleases(`http://127.0.0.1:${port}`, output, (m) => t.diagnostic(m));
           // DEMO ONLY staff accounts, one per role, printed at every start of the demo data directory.
           assert.match(output, /^DEMO ONLY: demo-investigator\tinvestigator\t1101\d\d\tDEMO-ONLY-investigator-2026\t[A-Z2-7]{32}$/m);
           assert.equal(output.match(/^DEMO ONLY: demo-/gm)?.length, 8);

@@ -5,6 +5,8 @@
  * visitor enters is ever sent (the requests are the same for everyone).
  */
 import type { DailyCounts, ExposurePoint, PublicVenue, ReleaseCheck, RiskArea } from './types.ts';
+import { exposurePointsOf, riskAreasOf } from './listing.ts';
+import type { Item } from './listing.ts';
 import { verifySignature } from './verify.ts';
 
 /** A release as the API sends it; nothing in it is trusted before its signature is checked. */
@@ -24,9 +26,7 @@ export interface PublicData {
 }
 
 const ARTIFACT_FORMAT = 'epivault-release/v1';
-type Item = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url, { credentials: 'omit', headers: { accept: 'application/json' } });
@@ -37,21 +37,6 @@ async function getJson(url: string): Promise<unknown> {
 function itemsOf(r: ServedRelease): Item[] {
   const items = r.artifact?.content?.items;
   return Array.isArray(items) ? items.filter((i): i is Item => i !== null && typeof i === 'object') : [];
-}
-
-export function exposurePointsOf(releaseId: string, items: readonly Item[]): ExposurePoint[] {
-  return items.map((i) => ({
-    releaseId, venueId: str(i.venueId), venueName: str(i.venueName), venueAddress: str(i.venueAddress), venueCategory: str(i.venueCategory),
-    district: str(i.district), windowStart: str(i.windowStart), windowEnd: str(i.windowEnd), expiresAt: str(i.expiresAt), advice: str(i.advice),
-  })).filter((p) => p.venueId !== '' && Number.isFinite(Date.parse(p.windowStart)) && Number.isFinite(Date.parse(p.windowEnd)));
-}
-
-function riskAreasOf(releaseId: string, items: readonly Item[]): RiskArea[] {
-  return items.map((i) => ({
-    releaseId, level: i.level === 'high' ? 'high' as const : 'medium' as const, kind: i.kind === 'venue' ? 'venue' as const : 'district' as const,
-    district: str(i.district), venueId: strOrNull(i.venueId), venueName: strOrNull(i.venueName),
-    windowStart: str(i.windowStart), windowEnd: str(i.windowEnd), validUntil: str(i.validUntil), advice: str(i.advice),
-  }));
 }
 
 /** Merges the daily-counts releases, newest first: a (code, date) number comes from the newest release that has it. */

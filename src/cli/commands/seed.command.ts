@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openApp } from '../../services/app-context.ts';
-import { DEFAULT_DAYS, seedCity } from '../../services/seed/seed.service.ts';
+import { DEFAULT_DAYS, MAX_IMPORTED_CASES_PER_WEEK, MAX_VENUES, seedCity } from '../../services/seed/seed.service.ts';
 import type { SeedSummary } from '../../services/seed/seed.service.ts';
 import { ServiceError } from '../../services/errors.ts';
 import { configFrom, out, withCommon } from '../common.ts';
@@ -12,6 +12,8 @@ interface SeedFlags extends CommonOptions {
   seed: string;
   days: string;
   start?: string;
+  venues?: string;
+  importedCasesPerWeek?: string;
   batch?: string;
 }
 
@@ -20,8 +22,14 @@ function integer(flag: string, value: string): number {
   return Number(value);
 }
 
+function rate(flag: string, value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new ServiceError('ERR_VALIDATION', `--${flag} must be a number of cases a week, such as 2 or 0.5`, flag);
+  return Number(value);
+}
+
 function printSummary(s: SeedSummary): void {
-  const what = `seed ${s.seed}: ${s.persons} persons, ${s.days} days from ${s.startDate}`;
+  const options = `${s.venues !== undefined ? `, ${s.venues} venues` : ''}${s.importedCasesPerWeek ? `, ${s.importedCasesPerWeek} imported cases a week` : ''}`;
+  const what = `seed ${s.seed}: ${s.persons} persons, ${s.days} days from ${s.startDate}${options}`;
   if (s.status === 'already_complete') {
     out(`${what}: already complete; nothing written`);
     return;
@@ -44,6 +52,8 @@ export function registerSeed(program: Command): void {
     .requiredOption('--seed <s>', 'random seed: the same seed gives the same city')
     .option('--days <d>', 'length of the simulated period in days', String(DEFAULT_DAYS))
     .option('--start <date>', 'first simulated day YYYY-MM-DD (default: the period ends yesterday)')
+    .option('--venues <n>', `venues in the public registry, 1 to ${MAX_VENUES} (default: one per 50 residents, at least 200; fewer venues give a small city realistic crowds)`)
+    .option('--imported-cases-per-week <n>', `index cases imported from outside per week, spread over the whole period, 0 to ${MAX_IMPORTED_CASES_PER_WEEK}, decimals allowed (default 0: one outbreak that starts with the period)`)
     .option('--batch <n>', 'persons per transaction')
     .action(async (opts: SeedFlags) => {
       const options = {
@@ -51,6 +61,8 @@ export function registerSeed(program: Command): void {
         seed: integer('seed', opts.seed),
         days: integer('days', opts.days),
         ...(opts.start ? { startDate: opts.start } : {}),
+        ...(opts.venues !== undefined ? { venues: integer('venues', opts.venues) } : {}),
+        ...(opts.importedCasesPerWeek !== undefined ? { importedCasesPerWeek: rate('imported-cases-per-week', opts.importedCasesPerWeek) } : {}),
         ...(opts.batch ? { batchSize: integer('batch', opts.batch) } : {}),
       };
       const ctx = await openApp(configFrom(opts));

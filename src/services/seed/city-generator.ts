@@ -14,7 +14,9 @@ export type { CityParams, CityPerson, PlannedLink };
 
 /**
  * A synthetic Beijing: venues, an outbreak plan, and residents generated chunk by chunk. The
- * plaintext is a pure function of (seed, persons, days, start date); a million residents never
+ * plaintext is a pure function of (seed, persons, days, start date, venues, imported cases per
+ * week); the last two are optional, and left out they give the city of the same seed exactly as
+ * it was before they existed (a cached benchmark city depends on it). A million residents never
  * need to be in memory at once, because `people(from, to)` builds any range on its own.
  */
 export class City {
@@ -31,7 +33,7 @@ export class City {
     this.startMs = start.value;
     this.lastDate = addDays(params.startDate, params.days - 1);
     this.model = new CityModel(params);
-    this.venues = generateVenues(params.seed, venueCount(params.persons));
+    this.venues = generateVenues(params.seed, params.venues ?? venueCount(params.persons));
     this.plan = planOutbreak(this.model, this.venues, this.startMs);
     this.#travel = { seed: params.seed, days: params.days, startMs: this.startMs, venues: this.venues };
   }

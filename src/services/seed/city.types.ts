@@ -7,6 +7,16 @@ export interface CityParams {
   readonly days: number;
   /** First day of the simulated period (YYYY-MM-DD, China time). */
   readonly startDate: string;
+  /**
+   * Venues in the public registry; default `venueCount(persons)` in venues.ts (one per 50 residents, at least 200).
+   * A small city with fewer venues gets realistic crowds at each (the demo city).
+   */
+  readonly venues?: number;
+  /**
+   * Index cases imported from outside the city per week, spread over the whole period (an ongoing
+   * epidemic rather than one burst at the start); default 0. Each adds to the cap on infections.
+   */
+  readonly importedCasesPerWeek?: number;
 }
 
 /** One generated resident in plaintext, ready to be sealed. */
@@ -42,6 +52,7 @@ export const STREAM = {
   travel: 10,
   outbreak: 11,
   venue: 12,
+  imported: 13,
 } as const;
 
 export const MS_PER_DAY = 86_400_000;

@@ -10,7 +10,8 @@ import { pickVenue, venueId } from './venues.ts';
 import type { VenueRegistry } from './venues.ts';
 
 /**
- * The outbreak, planned before anyone is generated: a few index cases, spread through
+ * The outbreak, planned before anyone is generated: a few index cases (and, if asked, cases
+ * imported from outside all through the period: `importedCasesPerWeek`), spread through
  * households, workplaces and shared venue visits, day by day. A venue exposure is real in the
  * data: both people get a visit to the same venue at overlapping times (so their co-location
  * tokens match), and those visits are part of their travel. Only a small fraction of the city
@@ -23,7 +24,7 @@ export interface OutbreakPlan {
   readonly observations: ReadonlyMap<number, Observation[]>;
 }
 
-interface Infection { day: number; source: number | null; index: boolean }
+interface Infection { day: number; source: number | null; index: boolean; imported: boolean }
 interface Draft { index: number; classification: Classification; onset: number | null; report: number; confirmation: number | null; outcome?: Outcome; source: number | null; via: string }
 /** A link with day numbers (0 = the start date); made into a PlannedLink at the end. */
 interface LinkDraft { caseIndex: number; contactIndex: number; type: ExposureType; day: number; start: number; setting: string | undefined }
@@ -49,19 +50,24 @@ class Planner {
   readonly #linked = new Set<string>();
   readonly #visits = new Map<number, TravelRecord[]>();
   readonly #maxInfected: number;
+  /** How many imported index cases the period brings (0 by default: the city as it always was). */
+  readonly #importCount: number;
 
   constructor(private readonly model: CityModel, private readonly venues: VenueRegistry, private readonly startMs: number) {
     const { persons, days } = model.params;
     this.#rng = new Rng(...model.words, STREAM.outbreak, persons, days);
     this.#last = days - 1;
     this.#queue = Array.from({ length: days + 8 }, () => []);
-    this.#maxInfected = Math.max(8, Math.round(persons * 0.01));
+    this.#importCount = Math.round(((model.params.importedCasesPerWeek ?? 0) * days) / 7);
+    // Local spread stops at 1% of the city; each imported case raises that cap by one.
+    this.#maxInfected = Math.max(8, Math.round(persons * 0.01)) + this.#importCount;
   }
 
   plan(): OutbreakPlan {
     const { startDate } = this.model.params;
     const iso = (day: number) => addDays(startDate, day);
     this.#seedIndexCases();
+    this.#seedImportedCases();
     for (const bucket of this.#queue) for (const x of bucket) this.#trace(x);
     suspectSomeContacts(this.#rng, this.#links, this.#drafts, this.#infections, this.#last);
     const links = this.#links.map((l): PlannedLink => ({
@@ -83,9 +89,33 @@ class Planner {
     }
   }
 
-  #infect(j: number, day: number, source: number | null): void {
-    if (this.#infections.has(j) || this.#infections.size >= this.#maxInfected || day > this.#last) return;
-    this.#infections.set(j, { day, source, index: source === null });
+  /**
+   * Adults (18–75) infected outside the city, their infection days spread evenly (with jitter) from
+   * five days before the start to three days before the end, so that cases keep being reported all
+   * through the period. Drawn from their own stream; nothing is drawn when there are none, so
+   * the default city is unchanged. Imported cases are not held back by the cap on local spread.
+   */
+  #seedImportedCases(): void {
+    const n = this.#importCount;
+    if (n === 0) return;
+    const { persons, days } = this.model.params;
+    const rng = new Rng(...this.model.words, STREAM.imported, persons, days);
+    const span = this.#last - 3 + 5 + 1;
+    for (let k = 0; k < n; k++) {
+      const day = -5 + Math.floor(((k + rng.float()) * span) / n);
+      for (let tries = 0; tries < 100; tries++) {
+        const i = rng.int(persons);
+        const age = this.model.skeleton(i).member.age;
+        if (this.#infections.has(i) || age < 18 || age > 75) continue;
+        this.#infect(i, day, null, true);
+        break;
+      }
+    }
+  }
+
+  #infect(j: number, day: number, source: number | null, imported = false): void {
+    if (this.#infections.has(j) || (!imported && this.#infections.size >= this.#maxInfected) || day > this.#last) return;
+    this.#infections.set(j, { day, source, index: source === null, imported });
     this.#queue[Math.max(0, day + 5)]!.push(j);
   }
 
@@ -105,7 +135,7 @@ class Planner {
     if (confirmation !== null && confirmation > last) [classification, confirmation] = ['suspected', null];
     const outcome: Outcome | undefined = classification === 'suspected' ? undefined
       : report <= last - 14 ? (s.member.age >= 75 && rng.chance(0.08) ? 'died' : 'recovered') : 'under_treatment';
-    this.#drafts.set(x, { index: x, classification, onset, report, confirmation, ...(outcome ? { outcome } : {}), source: inf.source, via: inf.index ? '发热门诊就诊' : '密切接触者筛查' });
+    this.#drafts.set(x, { index: x, classification, onset, report, confirmation, ...(outcome ? { outcome } : {}), source: inf.source, via: inf.imported ? '境外及外省市输入，发热门诊就诊' : inf.index ? '发热门诊就诊' : '密切接触者筛查' });
 
     // Infectious from two days before onset (or the third day after infection) until isolated at the report.
     const from = Math.max(0, inf.day + 1, (onset ?? inf.day + 3) - 2);

@@ -11,8 +11,14 @@ const dir = mkdtempSync(join(tmpdir(), 'epivault-seed-cli-'));
 const data = join(dir, 'data');
 
 async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, ['bin/epivault.js', ...args, '--data', data], { env: { ...process.env, EPIVAULT_LOG_LEVEL: 'silent' }, timeout: 120_000 });
+  return cliIn(data, ...args);
 }
+
+async function cliIn(dataDir: string, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, ['bin/epivault.js', ...args, '--data', dataDir], { env: { ...process.env, EPIVAULT_LOG_LEVEL: 'silent' }, timeout: 120_000 });
+}
+
+type Failed = Error & { stderr: string; code: number };
 
 describe('epivault seed (command line)', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,5 +49,23 @@ describe('epivault seed (command line)', () => {
   it('names the bad option and writes nothing', async () => {
     await assert.rejects(cli('seed', '--persons', 'many', '--seed', '7'), (e: Error & { stderr: string; code: number }) => e.code === 1 && /--persons must be a whole number/.test(e.stderr));
     await assert.rejects(cli('seed', '--persons', '10', '--seed', '8'), (e: Error & { stderr: string }) => /already holds people/.test(e.stderr));
+    await assert.rejects(cli('seed', '--persons', '10', '--seed', '8', '--venues', 'few'), (e: Failed) => e.code === 1 && /--venues must be a whole number/.test(e.stderr));
+    await assert.rejects(cli('seed', '--persons', '10', '--seed', '8', '--venues', '0'), (e: Failed) => e.code === 1 && /venues: must be an integer from 1 to 1000000/.test(e.stderr));
+    await assert.rejects(cli('seed', '--persons', '10', '--seed', '8', '--imported-cases-per-week', 'two'), (e: Failed) => e.code === 1 && /--imported-cases-per-week must be a number of cases a week, such as 2 or 0.5/.test(e.stderr));
+    const stats = JSON.parse((await cli('stats', '--json')).stdout) as { counts: Record<string, number> };
+    assert.equal(stats.counts.subjects, 300);
+  });
+
+  it('explains --venues and --imported-cases-per-week in --help, and seeds with them', async () => {
+    const help = (await cli('seed', '--help')).stdout;
+    assert.match(help, /--venues <n>\s+venues in the public registry/);
+    assert.match(help, /--imported-cases-per-week <n>\s+index cases imported from outside per week/);
+    const other = join(dir, 'options');
+    await cliIn(other, 'init');
+    const { stdout } = await cliIn(other, 'seed', '--persons', '300', '--seed', '7', '--venues', '25', '--imported-cases-per-week', '1.5');
+    assert.match(stdout, /^seed 7: 300 persons, 28 days from \d{4}-\d{2}-\d{2}, 25 venues, 1\.5 imported cases a week: complete$/m);
+    const stats = JSON.parse((await cliIn(other, 'stats', '--json')).stdout) as { counts: Record<string, number> };
+    assert.equal(stats.counts.places, 25);
+    assert.equal(stats.counts.subjects, 300);
   });
 });

@@ -122,6 +122,23 @@ for (const { engine, skip } of await engines()) {
       await assert.rejects(seedCity(app.ctx, { ...PARAMS, persons: 0 }), (e: Error & { code?: string }) => e.code === 'ERR_VALIDATION' && /persons/.test(e.message));
       await assert.rejects(seedCity(app.ctx, { ...PARAMS, seed: 9, startDate: '2999-01-01' }), (e: Error & { code?: string }) => e.code === 'ERR_VALIDATION');
       await assert.rejects(seedCity(app.ctx, { ...PARAMS, startDate: '2026-10-02' }), (e: Error & { code?: string }) => e.code === 'ERR_CONFLICT');
+      for (const bad of [{ venues: 0 }, { venues: 2.5 }, { venues: 1_000_001 }]) {
+        await assert.rejects(seedCity(app.ctx, { ...PARAMS, ...bad }), (e: Error & { code?: string; field?: string }) => e.code === 'ERR_VALIDATION' && /^venues: must be an integer from 1 to 1000000$/.test(e.message), JSON.stringify(bad));
+      }
+      for (const bad of [-1, Number.NaN, Infinity, 1001]) {
+        await assert.rejects(seedCity(app.ctx, { ...PARAMS, importedCasesPerWeek: bad }), (e: Error & { code?: string }) => e.code === 'ERR_VALIDATION' && /^importedCasesPerWeek: must be a number from 0 to 1000$/.test(e.message), String(bad));
+      }
+      // Other options are another city, another job: refused here (the database holds this one's people).
+      await assert.rejects(seedCity(app.ctx, { ...PARAMS, venues: 40 }), (e: Error & { code?: string }) => e.code === 'ERR_CONFLICT');
+      await assert.rejects(seedCity(app.ctx, { ...PARAMS, importedCasesPerWeek: 2 }), (e: Error & { code?: string }) => e.code === 'ERR_CONFLICT');
+      // The defaults spelled out are the same city and the same job: already complete.
+      assert.equal((await seedCity(app.ctx, { ...PARAMS, venues: 200, importedCasesPerWeek: 0 })).status, 'already_complete');
+    });
+
+    it('names a job with non-default options apart, and a default job as it always was', () => {
+      assert.equal(seedJob(7, 300, 28), 'seed:7:300:28');
+      assert.equal(seedJob(7, 300, 28, {}), 'seed:7:300:28');
+      assert.equal(seedJob(2026, 2000, 28, { venues: 40, importedCasesPerWeek: 4 }), 'seed:2026:2000:28:v40:i4');
     });
   });
 

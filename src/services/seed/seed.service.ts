@@ -9,6 +9,7 @@ import { workerKeysOf } from '../seal-tasks.ts';
 import { City } from './city-generator.ts';
 import type { CityParams, PlannedLink } from './city-generator.ts';
 import { MAX_PERSONS } from './people.ts';
+import { venueCount } from './venues.ts';
 import type { SealedResident } from './seal-city.ts';
 import { writeBatch } from './seed-writer.ts';
 import { districtsOfPlaces } from '../tracing/district-tokens.ts';
@@ -22,6 +23,8 @@ import type { BatchCounts } from './seed-writer.ts';
  */
 export const DEFAULT_DAYS = 28;
 export const DEFAULT_BATCH_SIZE = 5000;
+export const MAX_VENUES = 1_000_000;
+export const MAX_IMPORTED_CASES_PER_WEEK = 1000;
 
 export interface SeedOptions {
   persons: number;
@@ -29,6 +32,10 @@ export interface SeedOptions {
   days?: number;
   /** First simulated day (YYYY-MM-DD); default: the `days` days up to yesterday (China time). */
   startDate?: string;
+  /** Venues in the public registry (default: one per 50 residents, at least 200). */
+  venues?: number;
+  /** Index cases imported from outside per week, all through the period (default 0: one early outbreak). */
+  importedCasesPerWeek?: number;
   batchSize?: number;
   /** Stop (cleanly, after a committed batch) once this many batches were written: tests of resuming. */
   stopAfterBatches?: number;
@@ -46,6 +53,10 @@ export interface SeedSummary {
   persons: number;
   days: number;
   startDate: string;
+  /** Present when not the default registry size. */
+  venues?: number;
+  /** Present when not 0. */
+  importedCasesPerWeek?: number;
   status: 'complete' | 'already_complete' | 'interrupted';
   /** The person index this run started at (0 unless it resumed). */
   resumedFrom: number;
@@ -64,8 +75,12 @@ export interface SeedSummary {
   rowsPerSecond: number;
 }
 
-/** The progress marker's name: one per (seed, persons, days). */
-export const seedJob = (seed: number, persons: number, days: number) => `seed:${seed}:${persons}:${days}`;
+/**
+ * The progress marker's name: one per (seed, persons, days) and, when they are not the defaults,
+ * venues and imported cases per week (so a default city keeps the name it always had).
+ */
+export const seedJob = (seed: number, persons: number, days: number, extra: { venues?: number; importedCasesPerWeek?: number } = {}) =>
+  `seed:${seed}:${persons}:${days}${extra.venues !== undefined ? `:v${extra.venues}` : ''}${extra.importedCasesPerWeek ? `:i${extra.importedCasesPerWeek}` : ''}`;
 const startDateKey = (job: string) => `${job}:start_date`;
 
 function invalid(field: string, message: string): ServiceError {
@@ -97,7 +112,14 @@ async function openJob(ctx: AppContext, options: SeedOptions): Promise<Job> {
   const seed = checkInteger('seed', options.seed, 0, Number.MAX_SAFE_INTEGER);
   const days = checkInteger('days', options.days ?? DEFAULT_DAYS, 1, 366);
   const batchSize = checkInteger('batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE, 1, 100_000);
-  const name = seedJob(seed, persons, days);
+  // The defaults are left out of the city's parameters: the city of a seed stays what it was.
+  const venues = options.venues === undefined ? undefined : checkInteger('venues', options.venues, 1, MAX_VENUES);
+  const imported = options.importedCasesPerWeek ?? 0;
+  if (!Number.isFinite(imported) || imported < 0 || imported > MAX_IMPORTED_CASES_PER_WEEK) {
+    throw invalid('importedCasesPerWeek', `must be a number from 0 to ${MAX_IMPORTED_CASES_PER_WEEK}`);
+  }
+  const extra = { ...(venues !== undefined && venues !== venueCount(persons) ? { venues } : {}), ...(imported > 0 ? { importedCasesPerWeek: imported } : {}) };
+  const name = seedJob(seed, persons, days, extra);
   const stored = await ctx.store.system.getProgress(name);
   const storedStart = await ctx.store.system.getMeta(startDateKey(name));
   if (options.startDate !== undefined && storedStart !== undefined && options.startDate !== storedStart) {
@@ -105,7 +127,7 @@ async function openJob(ctx: AppContext, options: SeedOptions): Promise<Job> {
   }
   const startDate = storedStart ?? options.startDate ?? addDays(todayIsoDate(), -days);
   checkStartDate(startDate, days, todayIsoDate());
-  return { name, params: { seed, persons, days, startDate }, batchSize, resumedFrom: stored === undefined ? 0 : Number(stored), isNew: stored === undefined };
+  return { name, params: { seed, persons, days, startDate, ...extra }, batchSize, resumedFrom: stored === undefined ? 0 : Number(stored), isNew: stored === undefined };
 }
 
 /** What a run wrote. */
