@@ -8,14 +8,14 @@
  * and TOTP), accepts the confidentiality terms, lists the cases assigned to it, and then drives
  * `GET /api/cases/:id` over them with autocannon: each read is authorized by the policy, decrypted,
  * masked and audited (the audit event committed before the response). The hello-world server is
- * Fastify with one route in its own process. Rounds alternate hello and read; the medians are
+ * Fastify with one route in its own process. After 3 s of unmeasured warm-up on each, rounds alternate hello and read; the medians are
  * reported, with their ratio. Every response must be 200, or the bench fails.
  *
  * Prints one JSON line: {"bench":"read","masked_read_per_s":…,"hello_per_s":…,"ratio":…, …}
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -53,7 +53,16 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, re: RegExp, 
     const onData = (chunk: Buffer) => {
       seen = (seen + chunk.toString('utf8')).slice(-4096);
       const m = re.exec(seen);
-      if (m) { clearTimeout(timer); resolve({ child, address: m[1]! }); }
+      if (m) {
+        clearTimeout(timer);
+        // From now on the output (the server's request log) is only drained: scanning it would take
+        // CPU from autocannon, which shares the machine with the server.
+        child.stdout!.off('data', onData);
+        child.stderr!.off('data', onData);
+        child.stdout!.resume();
+        child.stderr!.resume();
+        resolve({ child, address: m[1]! });
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -91,12 +100,35 @@ async function signIn(base: string): Promise<{ headers: Record<string, string>; 
   return { headers, caseIds };
 }
 
-async function drive(url: string, connections: number, seconds: number, requests: autocannon.Request[]): Promise<number> {
+/** CPU time (user + system) a process has used so far, in microseconds, from /proc (Linux); null elsewhere. */
+function cpuMicros(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
+  // Fields after the command name: state is field 3, utime 14 and stime 15 (in clock ticks).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Requests per second (mean over the round), and the server's CPU time per request when its pid is given. */
+async function drive(url: string, connections: number, seconds: number, requests: autocannon.Request[], serverPid?: number): Promise<{ perSecond: number; cpuMicrosPerRequest: number | null }> {
+  const cpu0 = cpuMicros(serverPid);
   const result = await autocannon({ url, connections, duration: seconds, requests });
+  const cpu1 = cpuMicros(serverPid);
   const bad = result.non2xx + result.errors + result.timeouts;
   if (bad > 0) throw new Error(`${url}: ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts`);
-  return result.requests.average;
+  const cpuMicrosPerRequest = cpu0 !== null && cpu1 !== null && result.requests.total > 0 ? (cpu1 - cpu0) / result.requests.total : null;
+  return { perSecond: result.requests.average, cpuMicrosPerRequest };
 }
+
+/** Seconds of unmeasured requests to each server before the rounds. */
+const WARM_UP_SECONDS = 3;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -121,12 +153,21 @@ export async function runRead(argv: string[]): Promise<void> {
       method: 'GET', headers,
       setupRequest: (req) => ({ ...req, path: `/api/cases/${caseIds[next++ % caseIds.length]}` }),
     }];
+    // Warm-up, not measured: both servers compile their hot paths (JIT) before the first round.
+    await drive(`${hello.address}/hello`, args.connections, WARM_UP_SECONDS, [{ method: 'GET', path: '/hello' }]);
+    await drive(server.address, args.connections, WARM_UP_SECONDS, readRequests);
     const helloRates: number[] = [];
     const readRates: number[] = [];
+    const readCpu: number[] = [];
+    const helloCpu: number[] = [];
     for (let r = 0; r < args.rounds; r++) {
-      helloRates.push(await drive(`${hello.address}/hello`, args.connections, args.seconds, [{ method: 'GET', path: '/hello' }]));
-      readRates.push(await drive(server.address, args.connections, args.seconds, readRequests));
-      log(`read: round ${r + 1}: hello ${Math.round(helloRates[r]!)}/s, masked read ${Math.round(readRates[r]!)}/s`);
+      const h = await drive(`${hello.address}/hello`, args.connections, args.seconds, [{ method: 'GET', path: '/hello' }], hello.child.pid);
+      const m = await drive(server.address, args.connections, args.seconds, readRequests, server.child.pid);
+      helloRates.push(h.perSecond);
+      readRates.push(m.perSecond);
+      if (h.cpuMicrosPerRequest !== null) helloCpu.push(h.cpuMicrosPerRequest);
+      if (m.cpuMicrosPerRequest !== null) readCpu.push(m.cpuMicrosPerRequest);
+      log(`read: round ${r + 1}: hello ${Math.round(h.perSecond)}/s, masked read ${Math.round(m.perSecond)}/s${m.cpuMicrosPerRequest !== null ? ` (server CPU ${Math.round(m.cpuMicrosPerRequest)} µs per read)` : ''}`);
     }
     const masked = median(readRates);
     const hi = median(helloRates);
@@ -134,6 +175,8 @@ export async function runRead(argv: string[]): Promise<void> {
       bench: 'read', masked_read_per_s: Math.round(masked), hello_per_s: Math.round(hi), ratio: Math.round((masked / hi) * 1000) / 1000,
       engine: 'sqlite', connections: args.connections, seconds: args.seconds, rounds: args.rounds, cases: caseIds.length, server_log_level: args.logLevel,
       masked_read_rounds: readRates.map(Math.round), hello_rounds: helloRates.map(Math.round),
+      // Server CPU time per request (user + system, from /proc): less sensitive to other load on the machine than the rates.
+      server_cpu_us_per_read: readCpu.length ? Math.round(median(readCpu)) : null, hello_cpu_us_per_request: helloCpu.length ? Math.round(median(helloCpu)) : null,
       load_avg: loadavg().slice(0, 2).map((x) => Math.round(x * 100) / 100), node: process.version, date: new Date().toISOString().slice(0, 10),
     })}\n`);
   } finally {

@@ -170,11 +170,26 @@ function fireWindow(list: readonly SupervisionEvent[], afterSeq: number, thresho
   return fired;
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one, and a scan formats
+// every event: one formatter per time zone, and the last minute's answer (time-zone offsets are
+// whole minutes, so every instant of one UTC minute has the same local day and hour).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+let lastLocal: { key: string; value: { day: string; hour: number } } | null = null;
+
 function localTime(iso: string, timeZone: string): { day: string; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
-    .formatToParts(new Date(iso));
+  const instant = new Date(iso);
+  const key = `${timeZone}|${Math.floor(instant.getTime() / 60_000)}`;
+  if (lastLocal?.key === key) return lastLocal.value;
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+  const value = { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+  lastLocal = { key, value };
+  return value;
 }
 
 function validateThresholds(t: SupervisionThresholds): void {

@@ -73,6 +73,8 @@ export function createRootKeyFile(path: string): void {
 export class RootKeyring {
   #file: KeyFile;
   #stamp = '';
+  /** RootKey objects by entry of the file as loaded (a reload starts afresh). */
+  #keys = new WeakMap<object, RootKey>();
 
   private constructor(file: KeyFile, private readonly path: string | null) {
     this.#file = file;
@@ -114,7 +116,14 @@ export class RootKeyring {
       entry = this.#file.keys.find((k) => k.version === version);
     }
     if (!entry) throw new CryptoError('ERR_KEY_UNKNOWN', `root key version ${version} is not in the key file`);
-    return new RootKey(entry.version, Buffer.from(entry.key, 'base64'));
+    // One RootKey object per version of the loaded file, so that what is derived from it (the
+    // key-wrapping key, cached per RootKey in key-wrap.ts) is derived once, not on every unwrap.
+    let key = this.#keys.get(entry);
+    if (!key) {
+      key = new RootKey(entry.version, Buffer.from(entry.key, 'base64'));
+      this.#keys.set(entry, key);
+    }
+    return key;
   }
 
   /** Re-reads the key file (after another process rotated it). */

@@ -105,6 +105,14 @@ describe('masking properties', () => {
     }), { numRuns: 2000 });
   });
 
+  it('graphemes splits exactly as the Unicode segmenter, on its fast path (ASCII, CJK ideographs) and off it', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const simple = fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x4e00, max: 0x9fff })).map((c) => String.fromCharCode(c)) });
+    fc.assert(fc.property(fc.oneof(simple, unicodeText), (s) => {
+      return JSON.stringify(graphemes(s)) === JSON.stringify(Array.from(segmenter.segment(s), (g) => g.segment));
+    }), { numRuns: 3000 });
+  });
+
   it('a masked birth date is at most its year', () => {
     fc.assert(fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }), (d) => {
       const iso = d.toISOString().slice(0, 10);

@@ -20,8 +20,17 @@ export function isMaskableField(v: unknown): v is MaskableField {
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/**
+ * Characters each of which is a grapheme cluster of its own whatever surrounds it (Unicode UAX #29:
+ * printable ASCII and the CJK Unified Ideographs all have Grapheme_Cluster_Break=Other, and
+ * between two such characters there is always a break). Most names, numbers and phones are made
+ * of them only, and are split without the segmenter.
+ */
+const SIMPLE_CHARS = /^[\x20-\x7e\u4e00-\u9fff]*$/;
+
 /** The user-perceived characters of `s`. */
 export function graphemes(s: string): string[] {
+  if (SIMPLE_CHARS.test(s)) return s.split('');
   return Array.from(segmenter.segment(s), (g) => g.segment);
 }
 

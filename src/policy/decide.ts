@@ -31,6 +31,13 @@ export const RULES: readonly Rule[] = Object.freeze([
   ...tracingRules, ...disclosureRules,
 ]);
 
+/** The rules of each resource type, in the order of RULES (decide reads only these: same answer, less work per call). */
+const RULES_BY_TYPE: ReadonlyMap<ResourceType, readonly Rule[]> = (() => {
+  const byType = new Map<ResourceType, Rule[]>();
+  for (const r of RULES) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  return byType;
+})();
+
 /** Resource types that are, or show, personal data. */
 export const PERSONAL_DATA_TYPES: readonly ResourceType[] = ['case', 'subject', 'contact', 'travel', 'note', 'observation', ...TRACING_PERSONAL_TYPES];
 
@@ -57,7 +64,7 @@ export function decide(actor: PolicyActor, action: Action, resource: PolicyResou
   const personal = isPersonalData(resource.type);
   if (personal && actor.termsAccepted !== true) return deny('terms_required');
   if (personal && NO_PERSONAL_DATA_ROLES.includes(actor.role)) return deny('no_personal_data');
-  const candidates = RULES.filter((r) => r.type === resource.type && r.roles.includes(actor.role) && r.actions.includes(action));
+  const candidates = (RULES_BY_TYPE.get(resource.type) ?? []).filter((r) => r.roles.includes(actor.role) && r.actions.includes(action));
   if (candidates.length === 0) return deny('no_rule');
   const forPurpose = candidates.filter((r) => r.purposes.includes(ctx.purpose));
   if (forPurpose.length === 0) return deny('purpose');

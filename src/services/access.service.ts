@@ -9,6 +9,8 @@ import type { IdentityView, MaskableField } from '../domain/masking.ts';
 import type { Identity } from '../domain/model.ts';
 import { decide } from '../policy/decide.ts';
 import type { Action, CaseLink, Obligations, PolicyActor, PolicyResource, ResourceType } from '../policy/types.ts';
+import type { CaseFactsRow, SubjectCaseRow } from '../storage/access.repository.ts';
+import type { CaseReadRow } from '../storage/case.repository.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
 import { appendAudit } from './audit.service.ts';
@@ -99,7 +101,19 @@ export function policyActor(actor: StaffActor): PolicyActor {
  * request is denied all the same. Call outside any transaction.
  */
 export async function authorize(ctx: AppContext, req: StaffRequest, action: Action, target: Target, options: AuthorizeOptions = {}): Promise<Authorized> {
-  const result = await check(ctx.store, req, action, target, options);
+  return settle(ctx, req, action, target, await check(ctx.store, req, action, target, options), options);
+}
+
+/**
+ * `authorize` over facts the caller has already loaded (with `loadCaseRead`, say, which reads a
+ * record's facts and its sealed data in fewer queries): the same decision, the same denial audit
+ * and the same errors. `facts` undefined means the record does not exist.
+ */
+export async function authorizeLoaded(ctx: AppContext, req: StaffRequest, action: Action, target: Target, facts: AccessFacts | undefined, grants: readonly RevealGrant[], options: AuthorizeOptions = {}): Promise<Authorized> {
+  return settle(ctx, req, action, target, decideOn(req, action, facts, options, () => grants), options);
+}
+
+async function settle(ctx: AppContext, req: StaffRequest, action: Action, target: Target, result: CheckResult, options: AuthorizeOptions): Promise<Authorized> {
   if (!result.allow) {
     await auditDenial(ctx, req, action, target, result.facts, result.rule);
     throw result.rule === 'terms_required' ? termsRequired() : notFound();
@@ -118,11 +132,18 @@ export type CheckResult =
  */
 export async function check(repos: Repositories, req: StaffRequest, action: Action, target: Target, options: AuthorizeOptions = {}): Promise<CheckResult> {
   const facts = await loadFacts(repos, req, target);
+  const result = decideOn(req, action, facts, options, () => []);
+  if (!result.allow || !facts?.subjectId) return result;
+  const grants = (await revealGrantsOf(repos, req, [facts.subjectId])).get(facts.subjectId) ?? [];
+  return { allow: true, authorized: { ...result.authorized, grants } };
+}
+
+/** `decide` on loaded facts; the viewer's reveal grants on the facts' subject come from `grants` (asked only on allow). */
+function decideOn(req: StaffRequest, action: Action, facts: AccessFacts | undefined, options: AuthorizeOptions, grants: () => readonly RevealGrant[]): CheckResult {
   if (!facts) return { allow: false, rule: NOT_FOUND_RULE, facts };
   const decision = decide(policyActor(req.actor), action, facts, { purpose: req.purpose, reason: options.reason ?? null, now: req.now });
   if (!decision.allow) return { allow: false, rule: decision.rule, facts };
-  const grants = facts.subjectId ? await revealGrantsOf(repos, req, [facts.subjectId]) : new Map<string, RevealGrant[]>();
-  return { allow: true, authorized: { obligations: decision.obligations, facts, grants: (facts.subjectId && grants.get(facts.subjectId)) || [] } };
+  return { allow: true, authorized: { obligations: decision.obligations, facts, grants: facts.subjectId ? grants() : [] } };
 }
 
 /** The targets among `targets` that the request may take `action` on (no audit; the caller audits the list or search). */
@@ -246,23 +267,83 @@ async function caseFacts(repos: Repositories, actorId: string, type: ResourceTyp
   const c = await repos.access.caseFacts(caseId);
   if (!c) return undefined;
   const grant = await repos.access.activeBreakGlass(actorId, caseId, now);
-  return {
-    type, id: caseId, caseId, subjectId: c.subjectId, jurisdiction: c.jurisdiction, assignedStaff: c.assignedStaff,
-    ...(grant ? { breakGlassGranted: true, breakGlassUntil: grant.expires_at, breakGlassGrantId: grant.id } : {}),
-  };
+  return caseFactsOf(type, c, grant && { id: grant.id, expiresAt: grant.expires_at });
 }
 
 async function subjectFacts(repos: Repositories, actorId: string, type: ResourceType, subjectId: string, now: string): Promise<AccessFacts | undefined> {
   const s = await repos.access.subjectFacts(subjectId);
   if (!s) return undefined;
   const ownCases = s.cases.filter((l) => l.relation === 'case').map((l) => l.caseId);
-  const grants = await repos.access.activeBreakGlassByCase(actorId, ownCases, now);
-  const links: CaseLink[] = s.cases.map((l) => {
+  const grants = new Map([...(await repos.access.activeBreakGlassByCase(actorId, ownCases, now))].map(([caseId, g]) => [caseId, { id: g.id, expiresAt: g.expires_at }]));
+  return subjectFactsOf(type, subjectId, s.jurisdiction, s.cases, grants);
+}
+
+/** An unexpired, unflagged break-glass grant of the viewer on one case. */
+interface BreakGlassGrant {
+  readonly id: string;
+  readonly expiresAt: string;
+}
+
+function caseFactsOf(type: ResourceType, c: CaseFactsRow, grant: BreakGlassGrant | undefined): AccessFacts {
+  return {
+    type, id: c.id, caseId: c.id, subjectId: c.subjectId, jurisdiction: c.jurisdiction, assignedStaff: c.assignedStaff,
+    ...(grant ? { breakGlassGranted: true, breakGlassUntil: grant.expiresAt, breakGlassGrantId: grant.id } : {}),
+  };
+}
+
+/** `grants`: the viewer's break-glass grants by case, each the one lasting longest, in order of their earliest expiry. */
+function subjectFactsOf(type: ResourceType, subjectId: string, jurisdiction: string, cases: readonly SubjectCaseRow[], grants: ReadonlyMap<string, BreakGlassGrant>): AccessFacts {
+  const own = new Set(cases.filter((l) => l.relation === 'case').map((l) => l.caseId));
+  const links: CaseLink[] = cases.map((l) => {
     const g = l.relation === 'case' ? grants.get(l.caseId) : undefined;
-    return { ...l, ...(g ? { breakGlassGranted: true, breakGlassUntil: g.expires_at } : {}) };
+    return { ...l, ...(g ? { breakGlassGranted: true, breakGlassUntil: g.expiresAt } : {}) };
   });
-  const grant = [...grants.values()][0];
-  return { type, id: subjectId, subjectId, jurisdiction: s.jurisdiction, links, ...(grant ? { breakGlassGrantId: grant.id } : {}) };
+  const grant = [...grants].find(([caseId]) => own.has(caseId))?.[1];
+  return { type, id: subjectId, subjectId, jurisdiction, links, ...(grant ? { breakGlassGrantId: grant.id } : {}) };
+}
+
+// ---- one case for reading: facts and sealed data together ----------------------------------------
+
+/** A case as `loadCaseRead` reads it: the row with its subject's sealed identity, the facts of the case and of its subject, the viewer's reveal grants. */
+export interface CaseRead {
+  readonly row: CaseReadRow;
+  /** The facts of the case (what `loadFacts` returns for `{ type: 'case', id }`). */
+  readonly facts: AccessFacts;
+  /** The facts of the case's subject (what `loadFacts` returns for `{ type: 'subject', id }`). */
+  readonly subjectFacts: AccessFacts;
+  /** The viewer's unexpired reveal grants on the subject. */
+  readonly grants: readonly RevealGrant[];
+}
+
+/**
+ * Everything showing one case needs, in three queries instead of a dozen: the case with its
+ * subject's district, sealed identity, wrapped key and contact count; the subject's cases (as the
+ * case or as a contact) with their staff, which give the facts of the case and of the subject; and
+ * the viewer's unexpired break-glass grants and reveal grants on the subject. Nothing is opened:
+ * pass `facts` to `authorizeLoaded` before decrypting anything. Undefined if the case does not exist.
+ */
+export async function loadCaseRead(repos: Repositories, req: StaffRequest, caseId: string): Promise<CaseRead | undefined> {
+  const row = await repos.cases.caseForRead(caseId);
+  if (!row) return undefined;
+  const now = req.now.toISOString();
+  const [cases, actorGrants] = await Promise.all([
+    repos.access.casesOfSubject(row.subject_id),
+    repos.access.activeGrants(req.actor.id, row.subject_id, now),
+  ]);
+  const breakGlass = new Map<string, BreakGlassGrant>();
+  const grants: RevealGrant[] = [];
+  for (const g of actorGrants) {
+    if (g.kind === 'break_glass') {
+      // Earliest expiry first: a later grant on the same case replaces an earlier one (the one lasting longest wins).
+      breakGlass.set(g.ref, { id: g.item, expiresAt: g.expiresAt });
+    } else if ((MASKABLE_FIELDS as readonly string[]).includes(g.item)) {
+      grants.push({ field: g.item as MaskableField, expiresAt: g.expiresAt });
+    }
+  }
+  const assignedStaff = cases.find((l) => l.relation === 'case' && l.caseId === caseId)?.assignedStaff ?? [];
+  const facts = caseFactsOf('case', { id: row.id, subjectId: row.subject_id, jurisdiction: row.jurisdiction_code, assignedStaff }, breakGlass.get(caseId));
+  const subject = subjectFactsOf('subject', row.subject_id, row.subject_jurisdiction_code, cases, breakGlass);
+  return { row, facts, subjectFacts: subject, grants };
 }
 
 /**

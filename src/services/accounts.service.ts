@@ -15,6 +15,7 @@ import { appendAudit } from './audit.service.ts';
 import type { Actor } from './audit.service.ts';
 import { notFound, ServiceError } from './errors.ts';
 import type { KeySet } from './keys.service.ts';
+import { forgetAccountSessions } from './session-cache.ts';
 
 /**
  * Staff accounts (issue #3): created, disabled and reset by an operator (`epivault user …`), each
@@ -136,13 +137,16 @@ async function byUsername(repos: Repositories, username: string): Promise<StaffA
 /** `user disable`: the account can no longer sign in and every open session of it ends now. */
 export async function disableAccount(ctx: AppContext, username: string, actor: Actor = ctx.actor, now = new Date()): Promise<{ account: AccountSummary; sessionsEnded: number }> {
   const at = now.toISOString();
-  return ctx.store.transaction(async (repos) => {
+  const result = await ctx.store.transaction(async (repos) => {
     const row = await byUsername(repos, username);
     if ((await repos.staff.disableAccount(row.id, at)) === 0) throw new ServiceError('ERR_CONFLICT', 'the account is already disabled', 'username');
     const sessionsEnded = await repos.staff.endSessionsOfAccount(row.id, at);
     await appendAudit(repos, ctx.keys, actor, { action: 'account.disable', resourceType: 'staff_account', resourceId: row.id, purpose: ADMINISTRATION, outcome: 'success' }, at);
     return { account: summarize((await repos.staff.accountById(row.id))!), sessionsEnded };
   });
+  // Sessions this process has cached end now too (another process's cache: within SESSION_CACHE_TTL_MS).
+  forgetAccountSessions(ctx, result.account.id);
+  return result;
 }
 
 /**
@@ -155,7 +159,7 @@ export async function resetAccount(ctx: AppContext, username: string, actor: Act
   const password = randomPassword();
   const totpSecret = generateTotpSecret();
   const passwordHash = await hashPassword(password);
-  return ctx.store.transaction(async (repos) => {
+  const result = await ctx.store.transaction(async (repos) => {
     const row = await byUsername(repos, username);
     await repos.staff.resetCredentials(row.id, passwordHash, sealTotpSecret(ctx.keys, row.id, totpSecret), at);
     const sessionsEnded = await repos.staff.endSessionsOfAccount(row.id, at);
@@ -166,6 +170,8 @@ export async function resetAccount(ctx: AppContext, username: string, actor: Act
       enrolment: { username: row.username, password, totpSecret, otpauthUri: totpUri(totpSecret, row.username) },
     };
   });
+  forgetAccountSessions(ctx, result.account.id);
+  return result;
 }
 
 /** `user list`: accounts under a jurisdiction (all without one), optionally of one role. */

@@ -53,13 +53,20 @@ export function toAuditRow(keys: Pick<KeySet, 'auditSubject'>, actor: Actor, inp
  * Group commit for the audit events of reads (issue #3: "audit events committed in small groups,
  * each still before its response"). `append` resolves only once the event is committed; events
  * that arrive while a commit is running wait for it and are then committed together in one
- * transaction (one lock of the log, one tree update). An idle writer commits at once, so a lone
- * request waits no longer than with a transaction of its own. If a group's commit fails, every
- * request in it fails (fail closed) and the next group starts afresh.
+ * transaction (one lock of the log, one tree update). If a group's commit fails, every request in
+ * it fails (fail closed) and the next group starts afresh.
+ *
+ * An idle writer starts its commit in the event loop's next check phase (`setImmediate`), not at
+ * once: with SQLite every query of a request runs synchronously, so the requests the server reads
+ * in one turn of the event loop each run to their `append` within that turn, and they commit
+ * together. Started at once, the first one's commit would run before the next request was even
+ * parsed, and every group would hold one event (measured: 14,993 groups for 14,993 reads). A lone
+ * request waits only for the rest of the current turn.
  */
 export class AuditGroupWriter {
   private queue: { row: ReturnType<typeof toAuditRow>; resolve: (seq: number) => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
+  private scheduled = false;
 
   constructor(
     private readonly store: { transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> },
@@ -72,7 +79,13 @@ export class AuditGroupWriter {
   append(actor: Actor, input: AuditInput, at = new Date().toISOString()): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.queue.push({ row: toAuditRow(this.keys, actor, input, at), resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          if (!this.flushing) void this.flush();
+        });
+      }
     });
   }
 

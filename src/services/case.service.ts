@@ -12,16 +12,16 @@ import type { CaseDetails, Classification, Outcome, Sex } from '../domain/model.
 import type { CaseRow } from '../storage/case.repository.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
-import { accessAudit, authorize, filterAllowed, loadFacts, maskIdentity } from './access.service.ts';
+import { accessAudit, authorize, authorizeLoaded, filterAllowed, loadCaseRead, maskIdentity } from './access.service.ts';
 import type { Action, ResourceType } from '../policy/types.ts';
-import type { Authorized } from './access.service.ts';
+import type { Authorized, CaseRead } from './access.service.ts';
 import { appendAudit } from './audit.service.ts';
 import { notFound, ServiceError } from './errors.ts';
-import { allows, auditAll, checkOnlyFields, invalid, openSubject, openSubjects, refusingDuplicates, subjectKey, todayOf } from './staff-records.ts';
+import { allows, auditAll, checkOnlyFields, invalid, openSubjects, refusingDuplicates, subjectKey, todayOf } from './staff-records.ts';
 import type { StaffRequest } from './staff-context.ts';
 import { decodeCursor, detailsOf, encodeCursor, validateCaseFields, validatePersonWithCase } from './staff-input.ts';
 import type { CaseFields, PersonFields } from './staff-input.ts';
-import { generatedCaseNumber, openCaseDetails, sealPerson, sealSubjectJson } from './subject-cipher.ts';
+import { generatedCaseNumber, openCaseDetails, openIdentity, sealPerson, sealSubjectJson, unwrapDataKey } from './subject-cipher.ts';
 import { onCaseConfirmed } from './tracing/discovery.service.ts';
 import { recomputeRiskStatus } from './tracing/risk-status.service.ts';
 
@@ -116,10 +116,15 @@ export async function listCases(ctx: AppContext, req: StaffRequest, q: CaseListQ
   });
 }
 
-/** One case: the case, its subject masked, how many contacts, who works on it, and what the viewer may do. */
+/**
+ * One case: the case, its subject masked, how many contacts, who works on it, and what the viewer
+ * may do. The case, its facts and its subject's sealed identity are read together (loadCaseRead:
+ * three queries), the policy decides on those facts, and only then is anything decrypted.
+ */
 export async function readCase(ctx: AppContext, req: StaffRequest, id: string): Promise<CaseDetailView> {
-  const authorized = await authorize(ctx, req, 'read', { type: 'case', id });
-  const view = await caseDetail(ctx, ctx.store, req, id, authorized);
+  const loaded = await loadCaseRead(ctx.store, req, id);
+  const authorized = await authorizeLoaded(ctx, req, 'read', { type: 'case', id }, loaded?.facts, loaded?.grants ?? []);
+  const view = caseDetail(ctx, req, loaded!, authorized);
   // The read's audit event is committed (in a group with concurrent reads) before the view is returned;
   // if it cannot be written, the request fails and nothing is returned (fail closed).
   await ctx.auditWriter.append(req.actor, accessAudit(req, 'read', authorized));
@@ -225,7 +230,9 @@ export async function updateCase(ctx: AppContext, req: StaffRequest, id: string,
       sealed: sealSubjectJson(dek, c.subject_id, 'cases', id, detailsOf(merged)),
     });
     await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'update', authorized));
-    return caseDetail(ctx, repos, req, id, authorized);
+    const loaded = await loadCaseRead(repos, req, id);
+    if (!loaded) throw notFound();
+    return caseDetail(ctx, req, loaded, authorized);
   });
   if (change.classification === 'confirmed') await onCaseConfirmed(ctx, req, id);
   else await ctx.store.transaction((repos) => recomputeRiskStatus(ctx, repos, [view.subject.id], req.now));
@@ -239,15 +246,19 @@ function summaryOf(c: CaseRow): Omit<CaseSummaryView, 'subject'> {
   };
 }
 
-async function caseDetail(ctx: AppContext, repos: Repositories, req: StaffRequest, id: string, authorized: Authorized): Promise<CaseDetailView> {
-  const c = await repos.cases.getCase(id);
-  if (!c) throw notFound();
-  const s = await openSubject(ctx, repos, c.subject_id);
-  const details = openCaseDetails(s.dek, s.id, c.id, c.sealed);
+/**
+ * The view of a loaded case for a viewer the policy allowed (`authorized`: its obligations and
+ * grants mask the identity, its facts answer the abilities that concern the case).
+ */
+function caseDetail(ctx: AppContext, req: StaffRequest, loaded: CaseRead, authorized: Authorized): CaseDetailView {
+  const c = loaded.row;
+  if (c.identity_sealed === null || c.key_wrapped === null || c.key_root_version === null) throw notFound();
+  const dek = unwrapDataKey(ctx.keys.keyring.get(c.key_root_version), c.subject_id, c.key_wrapped);
+  const identity = openIdentity(dek, c.subject_id, c.identity_sealed);
+  const details = openCaseDetails(dek, c.subject_id, c.id, c.sealed);
   const facts = authorized.facts;
-  // The subject's facts, loaded once, answer the abilities that concern the subject.
-  const subjectFacts = await loadFacts(repos, req, { type: 'subject', id: s.id });
-  const onSubject = (action: Action, type: ResourceType, asRecord = true) => subjectFacts !== undefined && allows(req, action, subjectFacts, type, asRecord);
+  // The subject's facts (loaded with the case) answer the abilities that concern the subject.
+  const onSubject = (action: Action, type: ResourceType, asRecord = true) => allows(req, action, loaded.subjectFacts, type, asRecord);
   const canReveal = onSubject('reveal', 'subject');
   return {
     ...summaryOf(c),
@@ -255,9 +266,9 @@ async function caseDetail(ctx: AppContext, repos: Repositories, req: StaffReques
     outcome: details.outcome ?? null,
     source: details.source ?? null,
     createdAt: c.created_at,
-    subject: { id: s.id, jurisdictionCode: s.jurisdictionCode, identity: maskIdentity(s.identity, s.jurisdictionCode, authorized.obligations, authorized.grants, req.now) },
-    contacts: { total: await repos.cases.countContacts(id) },
-    assignedStaff: [...(await repos.cases.assignees(id))].sort(),
+    subject: { id: c.subject_id, jurisdictionCode: c.subject_jurisdiction_code, identity: maskIdentity(identity, c.subject_jurisdiction_code, authorized.obligations, authorized.grants, req.now) },
+    contacts: { total: c.contact_count },
+    assignedStaff: [...(loaded.facts.assignedStaff ?? [])].sort(),
     viaBreakGlass: authorized.obligations.viaBreakGlass,
     abilities: {
       update: allows(req, 'update', facts, 'case'),

@@ -7,12 +7,13 @@ import { isValidUsername, normalizeUsername } from '../domain/staff-account.ts';
 import { TERMS_TEXT, TERMS_VERSION } from '../domain/terms.ts';
 import type { TermsText } from '../domain/terms.ts';
 import type { Repositories } from '../storage/store.ts';
-import type { LoginThrottleRow, StaffAccountRow } from '../storage/staff.repository.ts';
+import type { LoginThrottleRow, StaffAccountRow, StaffSessionRow } from '../storage/staff.repository.ts';
 import { assertPasswordPolicy, openTotpSecret } from './accounts.service.ts';
 import type { AppContext } from './app-context.ts';
 import { appendAudit } from './audit.service.ts';
 import type { Actor } from './audit.service.ts';
 import { ServiceError, ThrottledError } from './errors.ts';
+import { forgetAccountSessions, sessionCacheOf } from './session-cache.ts';
 import type { StaffActor } from './staff-context.ts';
 
 /**
@@ -193,25 +194,54 @@ export async function signIn(ctx: AppContext, input: SignInInput, now = new Date
  * The session of a cookie value, or null if there is none, it ended, it timed out (idle or
  * absolute; it is then ended) or its account is disabled. Touches `last_seen_at` at most once a
  * minute.
+ *
+ * The session row, its account and the terms acceptance are kept in memory for
+ * SESSION_CACHE_TTL_MS (session-cache.ts): a request within that time reads nothing. Idle and
+ * absolute expiry are still judged on every request, against the cached times; a session the cache
+ * shows as expired is looked up again before it is ended. Changes made through this process drop
+ * the cached entries at once (signOut, changePassword, acceptTerms, forgetAccountSessions).
  */
 export async function resumeSession(ctx: AppContext, token: unknown, now = new Date(), policy: SessionPolicy = DEFAULT_SESSION_POLICY): Promise<StaffSession | null> {
   if (!isSessionTokenShape(token)) return null;
   const idHash = sessionTokenHash(token);
+  const key = idHash.toString('hex');
+  const cache = sessionCacheOf(ctx.store);
+  const cached = cache.get(key);
+  if (cached && cached.session.token === token && cached.termsVersion === TERMS_VERSION && isLive(cached.row, now, policy)) {
+    if (now.getTime() - Date.parse(cached.row.last_seen_at) >= TOUCH_INTERVAL_MS) {
+      const at = now.toISOString();
+      cache.touch(key, { ...cached.row, last_seen_at: at });
+      await ctx.store.staff.touchSession(idHash, at);
+    }
+    return cached.session;
+  }
+  const generation = cache.generation();
   const row = await ctx.store.staff.sessionByHash(idHash);
   if (!row || row.ended_at !== null) return null;
   const at = now.toISOString();
-  const idleFor = now.getTime() - Date.parse(row.last_seen_at);
   const account = await ctx.store.staff.accountById(row.account_id);
-  if (now.getTime() >= Date.parse(row.expires_at) || idleFor > policy.idleMinutes * 60_000 || !account || account.disabled_at !== null) {
+  if (!isLive(row, now, policy) || !account || account.disabled_at !== null) {
     await ctx.store.staff.endSession(idHash, at);
+    cache.forgetSession(key);
     return null;
   }
-  if (idleFor >= TOUCH_INTERVAL_MS) await ctx.store.staff.touchSession(idHash, at);
+  let current = row;
+  if (now.getTime() - Date.parse(row.last_seen_at) >= TOUCH_INTERVAL_MS) {
+    await ctx.store.staff.touchSession(idHash, at);
+    current = { ...row, last_seen_at: at };
+  }
   const termsAccepted = await ctx.store.staff.hasAcceptedTerms(account.id, TERMS_VERSION);
-  return {
-    token, actor: staffActor(account, termsAccepted), stage: row.stage === 'active' ? 'active' : 'password_change',
+  const session: StaffSession = Object.freeze({
+    token, actor: Object.freeze(staffActor(account, termsAccepted)), stage: row.stage === 'active' ? 'active' : 'password_change',
     csrfToken: csrfTokenFor(ctx.keys.staffAuth, token), createdAt: row.created_at, expiresAt: row.expires_at, demo: account.demo === 1,
-  };
+  });
+  cache.put(key, { session, row: current, termsVersion: TERMS_VERSION }, generation);
+  return session;
+}
+
+/** Neither ended, nor past its absolute expiry, nor idle for longer than the policy allows, at `now`. */
+function isLive(row: StaffSessionRow, now: Date, policy: SessionPolicy): boolean {
+  return row.ended_at === null && now.getTime() < Date.parse(row.expires_at) && now.getTime() - Date.parse(row.last_seen_at) <= policy.idleMinutes * 60_000;
 }
 
 /** Whether a presented `x-csrf-token` is the session's (constant-time; the session's token was computed under the staff-auth key). */
@@ -226,6 +256,7 @@ export async function signOut(ctx: AppContext, session: StaffSession, requestId:
     await repos.staff.endSession(sessionTokenHash(session.token), at);
     await appendAudit(repos, ctx.keys, session.actor, { action: 'auth.logout', resourceType: 'staff_account', resourceId: session.actor.id, purpose: AUTHENTICATION, outcome: 'success', requestId }, at);
   });
+  sessionCacheOf(ctx.store).forgetSession(sessionTokenHash(session.token).toString('hex'));
 }
 
 /**
@@ -255,14 +286,18 @@ export async function changePassword(ctx: AppContext, session: StaffSession, cur
     throw new ServiceError('ERR_VALIDATION', 'the new password must differ from the current one', 'newPassword');
   }
   const hash = await hashPassword(newPassword);
-  return ctx.store.transaction(async (repos) => {
-    await repos.staff.setPassword(account.id, hash, false, at);
-    await repos.staff.endSessionsOfAccount(account.id, at);
-    await repos.staff.clearThrottle(keys.user);
-    const fresh = await newSession(repos, ctx, { ...account, must_change_password: 0 }, 'active', now, new Date(session.expiresAt));
-    await audit(repos, 'success', null);
-    return fresh;
-  });
+  try {
+    return await ctx.store.transaction(async (repos) => {
+      await repos.staff.setPassword(account.id, hash, false, at);
+      await repos.staff.endSessionsOfAccount(account.id, at);
+      await repos.staff.clearThrottle(keys.user);
+      const fresh = await newSession(repos, ctx, { ...account, must_change_password: 0 }, 'active', now, new Date(session.expiresAt));
+      await audit(repos, 'success', null);
+      return fresh;
+    });
+  } finally {
+    forgetAccountSessions(ctx, account.id);
+  }
 }
 
 export interface CurrentTerms {
@@ -284,5 +319,6 @@ export async function acceptTerms(ctx: AppContext, actor: StaffActor, version: s
     await repos.staff.acceptTerms(actor.id, version, at);
     await appendAudit(repos, ctx.keys, actor, { action: 'terms.accept', resourceType: 'terms', resourceId: version, purpose: AUTHENTICATION, outcome: 'success', requestId }, at);
   });
+  forgetAccountSessions(ctx, actor.id);
   return { version, text: TERMS_TEXT, accepted: true };
 }

@@ -157,6 +157,38 @@ for (const { engine, skip } of await engines()) {
       assert.equal((await store.access.getAlert('a3'))?.jurisdiction_code, '120101');
     });
 
+    it('reads a subject\'s cases with their staff, and an account\'s grants, in one query each', async () => {
+      await addSubject(store, 's-both', '110105');
+      await addCase(store, 'c3', 's-both', '110105');
+      await store.cases.insertContactLinks([{ id: 'l2', case_id: 'c1', contact_subject_id: 's-both', sealed: blob, created_at: T0 }]);
+      await store.access.assign('c3', 'tr1', T0);
+      assert.deepEqual(await store.access.casesOfSubject('s-both'), [
+        { relation: 'case', caseId: 'c3', jurisdiction: '110105', assignedStaff: ['tr1'] },
+        { relation: 'contact', caseId: 'c1', jurisdiction: '110105001', assignedStaff: (await store.access.staffOfCase('c1')) },
+      ]);
+      assert.deepEqual(await store.access.casesOfSubject('nope'), []);
+
+      await store.access.createRevealGrant({ id: 'g9', account_id: 'tr1', resource_type: 'subject', resource_id: 's-both', field: 'name', created_at: T0, expires_at: '2026-11-29T08:20:00.000Z' });
+      await store.access.createRevealGrant({ id: 'g10', account_id: 'tr1', resource_type: 'subject', resource_id: 's-case', field: 'name', created_at: T0, expires_at: '2026-11-29T08:20:00.000Z' });
+      await store.access.createRevealGrant({ id: 'g11', account_id: 'inv1', resource_type: 'subject', resource_id: 's-both', field: 'phone', created_at: T0, expires_at: '2026-11-29T08:20:00.000Z' });
+      const bg = (id: string, caseId: string, expires: string, status = 'pending') => store.access.createBreakGlass({
+        id, account_id: 'tr1', case_id: caseId, jurisdiction_code: '110105', reason: 'night call from the hospital', created_at: T0,
+        expires_at: expires, review_status: status, reviewed_by: null, reviewed_at: null, review_note: null,
+      });
+      await bg('bg1', 'c3', '2026-11-29T09:00:00.000Z');
+      await bg('bg2', 'c2', '2026-11-29T08:10:00.000Z');
+      await bg('bg3', 'c3', '2026-11-29T10:00:00.000Z', 'flagged');
+      const grants = (time: string) => store.access.activeGrants('tr1', 's-both', time);
+      assert.deepEqual(await grants('2026-11-29T08:05:00.000Z'), [
+        { kind: 'break_glass', ref: 'c2', item: 'bg2', expiresAt: '2026-11-29T08:10:00.000Z' },
+        { kind: 'reveal', ref: 's-both', item: 'name', expiresAt: '2026-11-29T08:20:00.000Z' },
+        { kind: 'break_glass', ref: 'c3', item: 'bg1', expiresAt: '2026-11-29T09:00:00.000Z' },
+      ], 'every unflagged break-glass grant of the account, its reveal grants on this subject only; earliest expiry first');
+      assert.deepEqual((await grants('2026-11-29T08:20:00.000Z')).map((g) => g.item), ['bg1'], 'each expires at its instant');
+      assert.deepEqual(await grants('2026-11-29T09:00:00.000Z'), []);
+      assert.deepEqual((await store.access.activeGrants('inv1', 's-both', '2026-11-29T08:05:00.000Z')).map((g) => g.item), ['phone', 'b3', 'b2'], 'another account sees its own only (b1 was flagged)');
+    });
+
     it('runs inside transactions and rolls back with them', async () => {
       await assert.rejects(store.transaction(async (repos) => {
         await repos.access.assign('c2', 'tr1', T0);

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import type { Insertable, Selectable, Transaction } from 'kysely';
 import type { AlertTable, BreakGlassGrantTable, Database, RevealGrantTable } from './schema.ts';
 import type { Db } from './database.ts';
+import { precompiled } from './precompiled.ts';
 
 export type RevealGrantRow = Selectable<RevealGrantTable>;
 export type BreakGlassGrantRow = Selectable<BreakGlassGrantTable>;
@@ -20,6 +22,16 @@ export interface SubjectCaseRow {
   readonly caseId: string;
   readonly jurisdiction: string;
   readonly assignedStaff: string[];
+}
+
+/** One of an account's unexpired grants: a break-glass grant on a case, or a reveal grant on a field of a subject. */
+export interface ActorGrantRow {
+  readonly kind: 'break_glass' | 'reveal';
+  /** The case (break-glass) or the subject (reveal). */
+  readonly ref: string;
+  /** The grant's id (break-glass) or the field revealed. */
+  readonly item: string;
+  readonly expiresAt: string;
 }
 
 export interface SubjectFactsRow {
@@ -75,6 +87,53 @@ function pageOf<T>(rows: T[], limit: number, cursor: (row: T) => string): PageOf
   return { items, next: rows.length > limit && items.length ? cursor(items[items.length - 1]!) : null };
 }
 
+// ---- the hot queries of access decisions, compiled once per dialect (precompiled.ts) -----------
+
+/** A case and its assigned staff: one row per assignment (one row with a null staff id without any). */
+const caseFactsQuery = precompiled(1, (db, caseId) => db.selectFrom('cases')
+  .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
+  .select(['cases.id as id', 'cases.subject_id as subject_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
+  .where('cases.id', '=', caseId)
+  .orderBy('case_assignments.staff_id'));
+
+/** The cases a subject belongs to, as the case or as a close contact, each with its assigned staff (one row per assignment). */
+const subjectCasesQuery = precompiled(1, (db, subjectId) => db.selectFrom('cases')
+  .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
+  .select([sql<string>`'case'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
+  .where('cases.subject_id', '=', subjectId)
+  .unionAll(db.selectFrom('contact_links')
+    .innerJoin('cases', 'cases.id', 'contact_links.case_id')
+    .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
+    .select([sql<string>`'contact'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
+    .where('contact_links.contact_subject_id', '=', subjectId))
+  .orderBy('relation').orderBy('case_id').orderBy('staff_id'));
+
+/** An account's unexpired, unflagged break-glass grants (all of them: a few at most) and its unexpired reveal grants on one subject, earliest expiry first. */
+const actorGrantsQuery = precompiled(3, (db, accountId, subjectId, now) => db.selectFrom('break_glass_grants')
+  .select([sql<string>`'break_glass'`.as('kind'), 'case_id as ref', 'id as item', 'expires_at'])
+  .where('account_id', '=', accountId).where('expires_at', '>', now).where('review_status', '!=', 'flagged')
+  .unionAll(db.selectFrom('reveal_grants')
+    .select([sql<string>`'reveal'`.as('kind'), 'resource_id as ref', 'field as item', 'expires_at'])
+    .where('account_id', '=', accountId).where('resource_type', '=', 'subject').where('resource_id', '=', subjectId).where('expires_at', '>', now))
+  .orderBy('expires_at').orderBy('item'));
+
+const subjectQuery = precompiled(1, (db, subjectId) => db.selectFrom('subjects').select(['id', 'jurisdiction_code']).where('id', '=', subjectId));
+
+/** Rows of (relation, case, jurisdiction, staff) grouped into cases with their staff, in row order. */
+function groupCases(rows: readonly { relation: string; case_id: string; jurisdiction_code: string; staff_id: string | null }[]): SubjectCaseRow[] {
+  const out: { relation: 'case' | 'contact'; caseId: string; jurisdiction: string; assignedStaff: string[] }[] = [];
+  for (const r of rows) {
+    const relation = r.relation === 'case' ? 'case' : 'contact';
+    let last = out[out.length - 1];
+    if (!last || last.caseId !== r.case_id || last.relation !== relation) {
+      last = { relation, caseId: r.case_id, jurisdiction: r.jurisdiction_code, assignedStaff: [] };
+      out.push(last);
+    }
+    if (r.staff_id !== null) last.assignedStaff.push(r.staff_id);
+  }
+  return out;
+}
+
 /**
  * What access decisions read and write: the clear facts of cases and subjects (jurisdiction,
  * assignments), case assignments, reveal and break-glass grants, and supervision alerts. No
@@ -85,26 +144,33 @@ export class AccessRepository {
 
   // ---- facts for the policy ------------------------------------------------------------------
 
+  /** A case's clear facts and its assigned staff, in one query. */
   async caseFacts(caseId: string): Promise<CaseFactsRow | undefined> {
-    const row = await this.db.selectFrom('cases').select(['id', 'subject_id', 'jurisdiction_code']).where('id', '=', caseId).executeTakeFirst();
-    if (!row) return undefined;
-    return { id: row.id, subjectId: row.subject_id, jurisdiction: row.jurisdiction_code, assignedStaff: await this.staffOfCase(caseId) };
+    const rows = await caseFactsQuery.run(this.db, caseId);
+    const first = rows[0];
+    if (!first) return undefined;
+    return { id: first.id, subjectId: first.subject_id, jurisdiction: first.jurisdiction_code, assignedStaff: rows.flatMap((r) => (r.staff_id === null ? [] : [r.staff_id])) };
   }
 
   /** A subject's jurisdiction and every case it belongs to (as the case, or as a close contact), with their staff. */
   async subjectFacts(subjectId: string): Promise<SubjectFactsRow | undefined> {
-    const subject = await this.db.selectFrom('subjects').select(['id', 'jurisdiction_code']).where('id', '=', subjectId).executeTakeFirst();
+    const [subject] = await subjectQuery.run(this.db, subjectId);
     if (!subject) return undefined;
-    const own = await this.db.selectFrom('cases').select(['id', 'jurisdiction_code']).where('subject_id', '=', subjectId).orderBy('id').execute();
-    const asContact = await this.db.selectFrom('contact_links').innerJoin('cases', 'cases.id', 'contact_links.case_id')
-      .select(['cases.id as id', 'cases.jurisdiction_code as jurisdiction_code'])
-      .where('contact_links.contact_subject_id', '=', subjectId).orderBy('cases.id').execute();
-    const links = [
-      ...own.map((c) => ({ relation: 'case' as const, caseId: c.id, jurisdiction: c.jurisdiction_code })),
-      ...asContact.map((c) => ({ relation: 'contact' as const, caseId: c.id, jurisdiction: c.jurisdiction_code })),
-    ];
-    const staff = await this.staffOfCases(links.map((l) => l.caseId));
-    return { id: subject.id, jurisdiction: subject.jurisdiction_code, cases: links.map((l) => ({ ...l, assignedStaff: staff.get(l.caseId) ?? [] })) };
+    return { id: subject.id, jurisdiction: subject.jurisdiction_code, cases: await this.casesOfSubject(subjectId) };
+  }
+
+  /** The cases a subject belongs to (its own cases first, then those it is a close contact of, each by id), with their staff. */
+  async casesOfSubject(subjectId: string): Promise<SubjectCaseRow[]> {
+    return groupCases(await subjectCasesQuery.run(this.db, subjectId));
+  }
+
+  /**
+   * An account's grants unexpired at `now`: every unflagged break-glass grant, and the reveal
+   * grants on one subject; earliest expiry first. One query for what every read of a record asks.
+   */
+  async activeGrants(accountId: string, subjectId: string, now: string): Promise<ActorGrantRow[]> {
+    const rows = await actorGrantsQuery.run(this.db, accountId, subjectId, now);
+    return rows.map((r) => ({ kind: r.kind === 'break_glass' ? 'break_glass' : 'reveal', ref: r.ref, item: r.item, expiresAt: r.expires_at }));
   }
 
   /** The case and the contact of a contact link. */

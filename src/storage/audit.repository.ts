@@ -4,6 +4,13 @@ import type { AuditCheckpointTable, AuditEventTable, Database } from './schema.t
 import type { Db } from './database.ts';
 import type { Engine } from './engine.ts';
 import { insertMany } from './insert-many.ts';
+import { precompiled } from './precompiled.ts';
+
+// The statements every append runs, compiled once per dialect (precompiled.ts): reads append their events in small groups.
+const lockHeadForUpdate = precompiled(0, (db) => db.selectFrom('audit_tree_head').select(['size', 'root', 'frontier', 'updated_at']).where('id', '=', 1).forUpdate());
+const lockHeadByWrite = precompiled(0, (db) => db.updateTable('audit_tree_head').set((eb) => ({ size: eb.ref('size') })).where('id', '=', 1).returning(['size', 'root', 'frontier', 'updated_at']));
+const writeHead = precompiled(4, (db, size, root, frontier, updatedAt) => db.updateTable('audit_tree_head')
+  .set({ size: size as unknown as number, root: root as unknown as Buffer, frontier: frontier as unknown as Buffer, updated_at: updatedAt }).where('id', '=', 1));
 
 export type AuditEventRow = Selectable<AuditEventTable>;
 /** An event as it is hashed into the log: every column but the leaf hash itself. */
@@ -100,9 +107,7 @@ export class AuditRepository {
     await insertMany(this.db, 'audit_events', rows);
     await this.writeLeafTiles(head.size, rows.map((r) => r.leaf_hash));
     await this.writeTileEntries(next.tileEntries);
-    await this.db.updateTable('audit_tree_head')
-      .set({ size: head.size + rows.length, root: next.root, frontier: Buffer.concat(next.frontier), updated_at: new Date().toISOString() })
-      .where('id', '=', 1).execute();
+    await writeHead.run(this.db, head.size + rows.length, next.root, Buffer.concat(next.frontier), new Date().toISOString());
     return rows.map((r) => r.seq);
   }
 
@@ -113,9 +118,7 @@ export class AuditRepository {
    * read is current (a transaction whose snapshot is stale fails here instead of forking the log).
    */
   private async lockHead(): Promise<AuditTreeHead> {
-    const row = this.engine === 'postgres'
-      ? await this.db.selectFrom('audit_tree_head').select(['size', 'root', 'frontier', 'updated_at']).where('id', '=', 1).forUpdate().executeTakeFirst()
-      : await this.db.updateTable('audit_tree_head').set((eb) => ({ size: eb.ref('size') })).where('id', '=', 1).returning(['size', 'root', 'frontier', 'updated_at']).executeTakeFirst();
+    const [row] = await (this.engine === 'postgres' ? lockHeadForUpdate : lockHeadByWrite).run(this.db);
     if (!row) throw new Error('audit log tree head is missing');
     return { size: Number(row.size), root: row.root, frontier: splitHashes(row.frontier), updatedAt: row.updated_at };
   }

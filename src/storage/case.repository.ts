@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Transaction } from 'kysely';
 import type { CaseTable, ContactLinkTable, Database, NoteTable, ObservationTable } from './schema.ts';
 import type { Db } from './database.ts';
 import { insertMany } from './insert-many.ts';
+import { precompiled } from './precompiled.ts';
 
 export type CaseRow = Selectable<CaseTable>;
 export type ContactLinkRow = Selectable<ContactLinkTable>;
@@ -27,6 +28,32 @@ export interface CaseChange {
   confirmation_date: string | null;
   sealed: Buffer;
 }
+
+/**
+ * A case with what showing it needs, from one query: its subject's district, the subject's sealed
+ * identity and wrapped data key (null if missing), and how many close contacts the case has.
+ * Sealed values only: nothing here is opened before the access decision.
+ */
+export interface CaseReadRow extends CaseRow {
+  readonly subject_jurisdiction_code: string;
+  readonly subject_street_code: string | null;
+  readonly identity_sealed: Buffer | null;
+  readonly key_root_version: number | null;
+  readonly key_wrapped: Buffer | null;
+  readonly contact_count: number;
+}
+
+const caseReadQuery = precompiled(1, (db, caseId) => db.selectFrom('cases')
+  .innerJoin('subjects', 'subjects.id', 'cases.subject_id')
+  .leftJoin('identities', 'identities.subject_id', 'cases.subject_id')
+  .leftJoin('subject_keys', 'subject_keys.subject_id', 'cases.subject_id')
+  .selectAll('cases')
+  .select((eb) => [
+    'subjects.jurisdiction_code as subject_jurisdiction_code', 'subjects.street_code as subject_street_code',
+    'identities.sealed as identity_sealed', 'subject_keys.root_version as key_root_version', 'subject_keys.wrapped as key_wrapped',
+    eb.selectFrom('contact_links').select((e) => e.fn.countAll<number>().as('n')).whereRef('contact_links.case_id', '=', 'cases.id').as('contact_count'),
+  ])
+  .where('cases.id', '=', caseId));
 
 /** Cases, their assignments, health observations, close-contact links and notes. */
 export class CaseRepository {
@@ -60,6 +87,19 @@ export class CaseRepository {
 
   async getCase(id: string): Promise<CaseRow | undefined> {
     return this.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** A case with its subject's district, sealed identity, wrapped key and contact count (CaseReadRow), in one query. */
+  async caseForRead(id: string): Promise<CaseReadRow | undefined> {
+    const [row] = await caseReadQuery.run(this.db, id);
+    if (!row) return undefined;
+    return {
+      ...row,
+      identity_sealed: row.identity_sealed ?? null,
+      key_root_version: row.key_root_version === null || row.key_root_version === undefined ? null : Number(row.key_root_version),
+      key_wrapped: row.key_wrapped ?? null,
+      contact_count: Number(row.contact_count ?? 0),
+    };
   }
 
   /** One page of the case list, filtered in SQL; `filter.limit` rows at most. */
