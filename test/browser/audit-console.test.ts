@@ -9,7 +9,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -24,7 +24,7 @@ import type { TestApp } from '../support/app.ts';
 import { rawSql } from '../support/raw-sql.ts';
 import { createStaff, signIn as apiSignIn, staffHeaders } from '../support/staff.ts';
 import type { StaffCredentials } from '../support/staff.ts';
-import { BROWSER_SKIP, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
+import { BROWSER_SKIP, closeBrowserTest, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 const SKIP = BROWSER_SKIP;
 
@@ -76,14 +76,7 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
     browser = await launchChromium();
   });
 
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.close();
-    await t?.cleanup();
-    if (process.env.EPIVAULT_KEEP_SCREENSHOTS === '1') console.log(`screenshots kept in ${shots}`);
-    else rmSync(shots, { recursive: true, force: true });
-  });
+  after(() => closeBrowserTest({ contexts, browser, server, app: t, shots }));
 
   it('a supervisor opens the alert raised by denied attempts, sees its events and closes it (field errors first)', async () => {
     // The investigator tries three case ids that do not exist (or are not theirs: the API cannot tell them apart).

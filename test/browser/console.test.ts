@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -20,7 +20,7 @@ import type { TestApp } from '../support/app.ts';
 import { rawSql } from '../support/raw-sql.ts';
 import { createStaff } from '../support/staff.ts';
 import type { StaffCredentials } from '../support/staff.ts';
-import { BROWSER_SKIP, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
+import { BROWSER_SKIP, closeBrowserTest, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 /** Debian's Chromium (EPIVAULT_CHROMIUM overrides the path). */
 const SKIP = BROWSER_SKIP;
@@ -68,15 +68,7 @@ describe('staff console (browser)', { skip: SKIP }, () => {
     browser = await launchChromium();
   });
 
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.close();
-    await t?.cleanup();
-    // EPIVAULT_KEEP_SCREENSHOTS=1 keeps them to look at.
-    if (process.env.EPIVAULT_KEEP_SCREENSHOTS === '1') console.log(`screenshots kept in ${shots}`);
-    else rmSync(shots, { recursive: true, force: true });
-  });
+  after(() => closeBrowserTest({ contexts, browser, server, app: t, shots }));
 
   it('first-time enrolment: one-time password + TOTP, then a new password, then the terms', async () => {
     const page = await newPage();

@@ -12,7 +12,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -24,7 +24,7 @@ import { CHAOYANG, daysAgo } from '../support/records.ts';
 import { createStaff } from '../support/staff.ts';
 import type { StaffCredentials } from '../support/staff.ts';
 import { addCase, addPerson, addPlace, staffMember, visit } from '../support/tracing.ts';
-import { BROWSER_SKIP, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
+import { BROWSER_SKIP, closeBrowserTest, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 const SKIP = BROWSER_SKIP;
 
@@ -81,14 +81,7 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
     browser = await launchChromium();
   });
 
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.close();
-    await t?.cleanup();
-    if (process.env.EPIVAULT_KEEP_SCREENSHOTS === '1') console.log(`screenshots kept in ${shots}`);
-    else rmSync(shots, { recursive: true, force: true });
-  });
+  after(() => closeBrowserTest({ contexts, browser, server, app: t, shots }));
 
   it('the officer prepares exposure points and sees exactly what will be public and the risk report; cannot approve it or publish it yet', async () => {
     const page = (officerPage = await newPage());

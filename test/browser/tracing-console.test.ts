@@ -10,7 +10,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -23,7 +23,7 @@ import type { TestApp } from '../support/app.ts';
 import { CHAOYANG, daysAgo, person } from '../support/records.ts';
 import { addPerson, addPlace, staffMember, visit } from '../support/tracing.ts';
 import type { StaffMember } from '../support/tracing.ts';
-import { BROWSER_SKIP, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
+import { BROWSER_SKIP, closeBrowserTest, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 const SKIP = BROWSER_SKIP;
 
@@ -69,14 +69,7 @@ describe('contact tracing in the staff console (browser)', { skip: SKIP }, () =>
     browser = await launchChromium();
   });
 
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.close();
-    await t?.cleanup();
-    if (process.env.EPIVAULT_KEEP_SCREENSHOTS === '1') console.log(`screenshots kept in ${shots}`);
-    else rmSync(shots, { recursive: true, force: true });
-  });
+  after(() => closeBrowserTest({ contexts, browser, server, app: t, shots }));
 
   it('a tracer finds the contacts of a newly confirmed case, confirms one, follows it up and sees the chain', async () => {
     const page = await newPage();

@@ -19,7 +19,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -36,7 +36,7 @@ import { rawSql } from '../support/raw-sql.ts';
 import { CHAOYANG, HAIDIAN, daysAgo, person, today } from '../support/records.ts';
 import { addCase, addPerson, addPlace, at, staffMember, visit } from '../support/tracing.ts';
 import type { StaffMember } from '../support/tracing.ts';
-import { BROWSER_SKIP, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
+import { BROWSER_SKIP, closeBrowserTest, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 /** A `datetime-local` input value (the browser runs on this machine, in its time zone). */
 function localInput(ms: number): string {
@@ -102,14 +102,7 @@ describe('contact-tracing follow-up, hand-overs and risk areas in the staff cons
     browser = await launchChromium();
   });
 
-  after(async () => {
-    for (const x of contexts) await x.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.close();
-    await t?.cleanup();
-    if (process.env.EPIVAULT_KEEP_SCREENSHOTS === '1') console.log(`screenshots kept in ${shots}`);
-    else rmSync(shots, { recursive: true, force: true });
-  });
+  after(() => closeBrowserTest({ contexts, browser, server, app: t, shots }));
 
   it('an investigator calls, extends, ends, records a secondary contact, converts a contact into a case and exports the cluster', async () => {
     const page = await newPage({ acceptDownloads: true });

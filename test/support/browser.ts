@@ -3,7 +3,7 @@
  * /usr/bin/chromium (or EPIVAULT_CHROMIUM) the browser tests are skipped with a message, except
  * under CI=true, where a missing browser is a failure.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
@@ -52,4 +52,24 @@ export async function listenLocal(server: FastifyInstance): Promise<string> {
   const addr = server.server.address();
   if (!addr || typeof addr !== 'object') throw new Error('the server has no TCP address');
   return `http://127.0.0.1:${addr.port}`;
+}
+
+/**
+ * Tears a browser test down: its contexts, the browser, the server, the test app; then its
+ * screenshot directory, unless EPIVAULT_KEEP_SCREENSHOTS=1 asks to keep it to look at.
+ */
+export async function closeBrowserTest(h: {
+  contexts: readonly BrowserContext[];
+  browser?: Browser | undefined;
+  server?: FastifyInstance | undefined;
+  app?: { cleanup(): Promise<void> } | undefined;
+  shots?: string;
+}): Promise<void> {
+  for (const c of h.contexts) await c.close().catch(() => {});
+  await h.browser?.close().catch(() => {});
+  await h.server?.close();
+  await h.app?.cleanup();
+  if (h.shots === undefined) return;
+  if (process.env.EPIVAULT_KEEP_SCREENSHOTS === '1') console.log(`screenshots kept in ${h.shots}`);
+  else rmSync(h.shots, { recursive: true, force: true });
 }
