@@ -13,7 +13,9 @@ const BENCHES: Record<string, { run: (argv: string[]) => Promise<void>; usage: s
   'sqlite-shape': { run: runSqliteShape, usage: SQLITE_SHAPE_USAGE },
   read: { run: runRead, usage: READ_USAGE },
   colocation: { run: async (argv) => (await import('./colocation.ts')).runColocation(argv), usage: 'usage: npm run bench -- colocation [--persons N] [--seed S] [--cases C] [--batch B] [--data DIR]  (contact discovery on tokens vs plaintext interval SQL)' },
+  release: { run: async (argv) => (await import('./release.ts')).runRelease(argv), usage: 'usage: npm run bench -- release [--cases 100000,1000000] [--types daily_counts,research_extract,exposure_points] [--seed S] [--data DIR]  (prepare + check + approve + publish/sign through the release services on N sealed cases)' },
   kanon: { run: async (argv) => (await import('./kanon.ts')).runKanon(argv), usage: 'usage: npm run bench -- kanon [--k 2,5,10] [--suppression 0,0.05] [--verify]  (optimal k-anonymity of UCI Adult)' },
+  selfcheck: { run: async (argv) => (await import('./selfcheck.ts')).runSelfcheck(argv), usage: 'usage: npm run bench -- selfcheck [--points 100000] [--entries 200] [--venues 20000] [--runs 9] [--seed 42]  (self-check matching of itinerary entries against exposure points, in headless Chromium)' },
 };
 
 function usage(): string {

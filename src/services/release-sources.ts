@@ -12,7 +12,8 @@ import { colocationToken, DecryptionError, DEFAULT_SLOT_MS } from '../crypto/ind
 import type { DataKey, RootKey } from '../crypto/index.ts';
 import { addDays, ageOn } from '../domain/dates.ts';
 import { districtsOf } from '../domain/divisions.ts';
-import type { CaseStay, ExtractRecord, RegisterRecord, Venue, VisitorCounter } from '../disclosure/release/index.ts';
+import { slotsToCount } from '../disclosure/release/index.ts';
+import type { CaseStay, ExposureParams, ExtractRecord, RegisterRecord, Venue, VisitorCounter } from '../disclosure/release/index.ts';
 import { clip, infectiousWindow } from '../tracing/interval.ts';
 import { DEFAULT_TRACING_SETTINGS } from '../tracing/settings.ts';
 import type { Repositories } from '../storage/store.ts';
@@ -35,100 +36,132 @@ export function datesBetween(from: string, to: string): string[] {
   return out;
 }
 
-async function dataKeys(ctx: Pick<AppContext, 'keys'>, repos: Repositories, subjectIds: readonly string[]): Promise<Map<string, DataKey>> {
+/** Cases are read and opened this many at a time, so memory holds one chunk of sealed rows, not all of them. */
+const CHUNK = 5000;
+
+function keyOpener(ctx: Pick<AppContext, 'keys'>): (subjectId: string, rootVersion: number, wrapped: Uint8Array) => DataKey {
   const roots = new Map<number, RootKey>();
-  const out = new Map<string, DataKey>();
-  for (const k of await repos.tracing.keysOf(subjectIds)) {
-    let root = roots.get(k.root_version);
-    if (!root) roots.set(k.root_version, (root = ctx.keys.keyring.get(k.root_version)));
-    out.set(k.subject_id, unwrapDataKey(root, k.subject_id, k.wrapped));
-  }
-  return out;
+  return (subjectId, rootVersion, wrapped) => {
+    let root = roots.get(rootVersion);
+    if (!root) roots.set(rootVersion, (root = ctx.keys.keyring.get(rootVersion)));
+    return unwrapDataKey(root, subjectId, wrapped);
+  };
 }
 
-/** The confirmed cases reported in [from, to] under the prefix, with their opened details. */
-async function confirmedCases(ctx: Pick<AppContext, 'keys'>, repos: Repositories, prefix: string, classifications: readonly string[], from: string, to: string) {
+type ReportedCase = Awaited<ReturnType<Repositories['releases']['casesReported']>>[number];
+
+/**
+ * The cases of these classifications reported in [from, to] under the prefix, chunk by chunk:
+ * each chunk's sealed details and its subjects' wrapped keys (with the identity when `identities`
+ * is set) are read in two queries, each data key unwrapped once.
+ */
+async function* openedCases(ctx: Pick<AppContext, 'keys'>, repos: Repositories, prefix: string, classifications: readonly string[], from: string, to: string, identities: boolean) {
   const cases = await repos.releases.casesReported(prefix, classifications, from, to);
-  const sealed = new Map((await repos.releases.sealedCases(cases.map((c) => c.id))).map((c) => [c.id, c.sealed]));
-  const deks = await dataKeys(ctx, repos, cases.map((c) => c.subject_id));
-  return cases.flatMap((c) => {
-    const dek = deks.get(c.subject_id);
-    const s = sealed.get(c.id);
-    if (!dek || !s) return [];
-    return [{ ...c, details: openCaseDetails(dek, c.subject_id, c.id, s), dek }];
-  });
+  const openKey = keyOpener(ctx);
+  for (let i = 0; i < cases.length; i += CHUNK) {
+    const chunk = cases.slice(i, i + CHUNK);
+    const sealed = new Map((await repos.releases.sealedCases(chunk.map((c) => c.id))).map((c) => [c.id, c.sealed]));
+    const keys = identities
+      ? new Map((await repos.subjects.identitiesWithKeys(chunk.map((c) => c.subject_id))).map((r) => [r.subject_id, r]))
+      : new Map((await repos.tracing.keysOf(chunk.map((c) => c.subject_id))).map((k) => [k.subject_id, { ...k, sealed: undefined }]));
+    const out: { c: ReportedCase; details: ReturnType<typeof openCaseDetails>; dek: DataKey; identity: Buffer | undefined }[] = [];
+    for (const c of chunk) {
+      const k = keys.get(c.subject_id);
+      const s = sealed.get(c.id);
+      if (!k || !s) continue;
+      const dek = openKey(c.subject_id, k.root_version, k.wrapped);
+      out.push({ c, details: openCaseDetails(dek, c.subject_id, c.id, s), dek, identity: k.sealed });
+    }
+    yield out;
+  }
 }
 
 /** The confirmed cases' venue stays in their infectious windows, and a token-based visitor counter. */
-export async function exposureSources(ctx: AppContext, prefix: string, from: string, to: string, now: number, maxWindowHours: number): Promise<{ stays: CaseStay[]; visitors: VisitorCounter; cases: number }> {
+export async function exposureSources(ctx: AppContext, prefix: string, from: string, to: string, now: number, params: ExposureParams): Promise<{ stays: CaseStay[]; visitors: VisitorCounter; cases: number }> {
   const repos = ctx.store;
-  const cases = await confirmedCases(ctx, repos, prefix, ['confirmed'], from, to);
-  const windows = cases.map((c) => ({
-    caseId: c.id, subjectId: c.subject_id,
-    window: infectiousWindow({ onsetDate: c.details.onsetDate ?? null, reportDate: c.report_date, confirmationDate: c.confirmation_date }, DEFAULT_TRACING_SETTINGS.discovery, now),
-  }));
-  const trails = await loadCaseTrails(ctx.keys, repos, windows);
-  const places = new Map((await repos.tracing.placesByIds(trails.flatMap((t) => t.stays.map((s) => s.placeId)))).map((p) => [p.id, p]));
+  const places = new Map<string, Venue | null>();
   const stays: CaseStay[] = [];
-  trails.forEach((t, i) => {
-    for (const s of t.stays) {
-      const p = places.get(s.placeId);
-      const inWindow = clip(s.stay, t.window);
-      if (!p || !inWindow) continue; // only venues of the public registry
-      const venue: Venue = { id: p.id, name: p.name, address: p.address, districtCode: p.district_code, category: p.category };
-      stays.push({ caseRef: windows[i]!.caseId, venue, start: inWindow.start, end: inWindow.end });
-    }
-  });
-  return { stays, visitors: await visitorCounter(ctx, repos, stays, maxWindowHours), cases: cases.length };
+  let cases = 0;
+  for await (const chunk of openedCases(ctx, repos, prefix, ['confirmed'], from, to, false)) {
+    cases += chunk.length;
+    const windows = chunk.map(({ c, details }) => ({
+      caseId: c.id, subjectId: c.subject_id,
+      window: infectiousWindow({ onsetDate: details.onsetDate ?? null, reportDate: c.report_date, confirmationDate: c.confirmation_date }, DEFAULT_TRACING_SETTINGS.discovery, now),
+    }));
+    const trails = await loadCaseTrails(ctx.keys, repos, windows);
+    const unknown = [...new Set(trails.flatMap((t) => t.stays.map((s) => s.placeId)))].filter((id) => !places.has(id));
+    for (const id of unknown) places.set(id, null);
+    for (const p of await repos.tracing.placesByIds(unknown)) places.set(p.id, { id: p.id, name: p.name, address: p.address, districtCode: p.district_code, category: p.category });
+    trails.forEach((t, i) => {
+      for (const s of t.stays) {
+        const venue = places.get(s.placeId);
+        const inWindow = clip(s.stay, t.window);
+        if (!venue || !inWindow) continue; // only venues of the public registry
+        stays.push({ caseRef: windows[i]!.caseId, venue, start: inWindow.start, end: inWindow.end });
+      }
+    });
+  }
+  return { stays, visitors: await visitorCounter(ctx, repos, slotsToCount(stays, params)), cases };
 }
 
+/** Tokens are computed and matched for this many venue-hours at a time. */
+const TOKEN_CHUNK = 20_000;
+
 /**
- * Distinct visitors per venue-hour around the stays (as far as widening can reach): the tokens of
- * those venue-hours are computed with the token key, matched in one query, and each matching
- * row's reference opened to a travel record id whose owner is counted.
+ * Distinct visitors per venue-hour, for the venue-hours the exposure points may look at
+ * (`slotsToCount`): the tokens of those venue-hours are computed with the token key and matched,
+ * a chunk at a time, and each matching row's reference opened to a travel record id whose owner
+ * is counted. Owners are numbered, so a venue-hour holds small integers, not ids.
  */
-async function visitorCounter(ctx: AppContext, repos: Repositories, stays: readonly CaseStay[], maxWindowHours: number): Promise<VisitorCounter> {
-  const range = new Map<string, { from: number; to: number }>();
-  for (const s of stays) {
-    const from = Math.floor(s.start / HOUR) - maxWindowHours;
-    const to = Math.ceil(s.end / HOUR) + maxWindowHours;
-    const r = range.get(s.venue.id);
-    range.set(s.venue.id, r ? { from: Math.min(r.from, from), to: Math.max(r.to, to) } : { from, to });
-  }
-  const slotOf = new Map<string, { venueId: string; slot: number }>();
-  for (const [venueId, r] of range) {
-    for (let slot = r.from; slot <= r.to; slot++) slotOf.set(colocationToken(ctx.keys.colocation, venueId, slot, HOUR).toString('hex'), { venueId, slot });
-  }
-  const rows = await repos.tracing.colocationTokensMatching([...slotOf.keys()].map((h) => Buffer.from(h, 'hex')));
-  const recordSlots = new Map<string, { venueId: string; slot: number }[]>();
-  for (const row of rows) {
-    let travelId: string;
-    try {
-      travelId = openTokenRef(ctx.keys.tokenRef, row.token, row.ref);
-    } catch (e) {
-      if (e instanceof DecryptionError) continue;
-      throw e;
+async function visitorCounter(ctx: AppContext, repos: Repositories, slots: ReadonlyMap<string, readonly { from: number; to: number }[]>): Promise<VisitorCounter> {
+  const ownerNumber = new Map<string, number>();
+  const bySlot = new Map<string, Map<number, Set<number>>>();
+  let pending = new Map<string, { venueId: string; slot: number }>();
+  const flush = async () => {
+    if (pending.size === 0) return;
+    const slotOf = pending;
+    pending = new Map();
+    const rows = await repos.tracing.colocationTokensMatching([...slotOf.keys()].map((h) => Buffer.from(h, 'hex')));
+    const recordSlots = new Map<string, { venueId: string; slot: number }[]>();
+    for (const row of rows) {
+      let travelId: string;
+      try {
+        travelId = openTokenRef(ctx.keys.tokenRef, row.token, row.ref);
+      } catch (e) {
+        if (e instanceof DecryptionError) continue;
+        throw e;
+      }
+      const at = slotOf.get(Buffer.from(row.token).toString('hex'));
+      if (!at) continue;
+      const list = recordSlots.get(travelId);
+      if (list) list.push(at);
+      else recordSlots.set(travelId, [at]);
     }
-    const at = slotOf.get(Buffer.from(row.token).toString('hex'));
-    if (at) recordSlots.set(travelId, [...(recordSlots.get(travelId) ?? []), at]);
-  }
-  const owners = new Map((await repos.releases.travelOwners([...recordSlots.keys()])).map((t) => [t.id, t.subject_id]));
-  const bySlot = new Map<string, Map<number, Set<string>>>();
-  for (const [travelId, slots] of recordSlots) {
-    const subject = owners.get(travelId);
-    if (!subject) continue;
-    for (const { venueId, slot } of slots) {
-      const venue = bySlot.get(venueId) ?? new Map<number, Set<string>>();
-      bySlot.set(venueId, venue);
-      const set = venue.get(slot) ?? new Set<string>();
-      venue.set(slot, set);
-      set.add(subject);
+    for (const t of await repos.releases.travelOwners([...recordSlots.keys()])) {
+      let owner = ownerNumber.get(t.subject_id);
+      if (owner === undefined) ownerNumber.set(t.subject_id, (owner = ownerNumber.size));
+      for (const { venueId, slot } of recordSlots.get(t.id) ?? []) {
+        let venue = bySlot.get(venueId);
+        if (!venue) bySlot.set(venueId, (venue = new Map()));
+        let set = venue.get(slot);
+        if (!set) venue.set(slot, (set = new Set()));
+        set.add(owner);
+      }
+    }
+  };
+  for (const [venueId, ranges] of slots) {
+    for (const r of ranges) {
+      for (let slot = r.from; slot <= r.to; slot++) {
+        pending.set(colocationToken(ctx.keys.colocation, venueId, slot, HOUR).toString('hex'), { venueId, slot });
+        if (pending.size >= TOKEN_CHUNK) await flush();
+      }
     }
   }
+  await flush();
   return (venueId, fromSlot, toSlot) => {
-    const seen = new Set<string>();
     const venue = bySlot.get(venueId);
     if (!venue) return 0;
+    const seen = new Set<number>();
     for (let s = fromSlot; s <= toSlot; s++) for (const id of venue.get(s) ?? []) seen.add(id);
     return seen.size;
   };
@@ -136,16 +169,13 @@ async function visitorCounter(ctx: AppContext, repos: Repositories, stays: reado
 
 /** The line list of the research extract: one record per case (confirmed or asymptomatic) reported in [from, to]. */
 export async function extractSources(ctx: AppContext, prefix: string, from: string, to: string): Promise<ExtractRecord[]> {
-  const repos = ctx.store;
-  const cases = await confirmedCases(ctx, repos, prefix, ['confirmed', 'asymptomatic'], from, to);
-  const identities = new Map((await repos.subjects.identitiesWithKeys(cases.map((c) => c.subject_id))).map((r) => [r.subject_id, r]));
   const out: ExtractRecord[] = [];
-  for (const c of cases) {
-    const row = identities.get(c.subject_id);
-    if (!row) continue;
-    const identity = openIdentity(c.dek, c.subject_id, row.sealed);
-    const onset = c.details.onsetDate && c.details.onsetDate >= from && c.details.onsetDate <= to ? c.details.onsetDate : c.report_date;
-    out.push({ age: onset >= identity.birthDate ? ageOn(identity.birthDate, onset) : 0, sex: identity.sex, district: c.jurisdiction_code.slice(0, 6), onsetDate: onset, classification: c.classification, outcome: c.details.outcome ?? 'unknown' });
+  for await (const chunk of openedCases(ctx, ctx.store, prefix, ['confirmed', 'asymptomatic'], from, to, true)) {
+    for (const { c, details, dek, identity: sealed } of chunk) {
+      const identity = openIdentity(dek, c.subject_id, sealed!);
+      const onset = details.onsetDate && details.onsetDate >= from && details.onsetDate <= to ? details.onsetDate : c.report_date;
+      out.push({ age: onset >= identity.birthDate ? ageOn(identity.birthDate, onset) : 0, sex: identity.sex, district: c.jurisdiction_code.slice(0, 6), onsetDate: onset, classification: c.classification, outcome: details.outcome ?? 'unknown' });
+    }
   }
   return out;
 }
@@ -170,19 +200,18 @@ export async function countSources(ctx: AppContext, prefix: string, from: string
  * says so instead of giving a journalist risk).
  */
 export async function registerSources(ctx: AppContext, prefix: string, onDate: string, max = 300_000): Promise<RegisterRecord[] | undefined> {
+  // The size first, from clear ids only: a register over the limit is not opened at all.
+  const subjects = await ctx.store.releases.subjectsIn(prefix, '', max + 1);
+  if (subjects.length > max) return undefined;
   const out: RegisterRecord[] = [];
-  const roots = new Map<number, RootKey>();
-  for (let after = ''; ;) {
-    const page = await ctx.store.releases.subjectsIn(prefix, after, 2000);
-    if (page.length === 0) return out;
-    if (out.length + page.length > max) return undefined;
+  const openKey = keyOpener(ctx);
+  for (let i = 0; i < subjects.length; i += CHUNK) {
+    const page = subjects.slice(i, i + CHUNK);
     const district = new Map(page.map((p) => [p.id, p.jurisdiction_code.slice(0, 6)]));
     for (const row of await ctx.store.subjects.identitiesWithKeys(page.map((p) => p.id))) {
-      let root = roots.get(row.root_version);
-      if (!root) roots.set(row.root_version, (root = ctx.keys.keyring.get(row.root_version)));
-      const identity = openIdentity(unwrapDataKey(root, row.subject_id, row.wrapped), row.subject_id, row.sealed);
+      const identity = openIdentity(openKey(row.subject_id, row.root_version, row.wrapped), row.subject_id, row.sealed);
       out.push({ age: onDate >= identity.birthDate ? ageOn(identity.birthDate, onDate) : 0, sex: identity.sex, district: district.get(row.subject_id)! });
     }
-    after = page[page.length - 1]!.id;
   }
+  return out;
 }

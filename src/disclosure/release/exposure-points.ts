@@ -110,11 +110,38 @@ function widen(w: Window, visitors: VisitorCounter, p: ExposureParams): { count:
   return { count, widened };
 }
 
-/** Builds the exposure points of a release from the cases' stays. `shuffle` is injectable for tests. */
-export function buildExposurePoints(stays: readonly CaseStay[], visitors: VisitorCounter, p: ExposureParams, shuffle: <T>(items: T[]) => T[] = shuffleSecure): ExposureBuild {
+/** The stays that can become points (not at an excluded category, not empty), as windows merged by venue. */
+function mergedWindows(stays: readonly CaseStay[], p: ExposureParams): { kept: number; merged: Window[] } {
   const excluded = new Set(p.excludedCategories);
   const kept = stays.filter((s) => !excluded.has(s.venue.category) && s.end > s.start);
-  const merged = mergeByVenue(kept.map((s) => ({ venue: s.venue, ...slotsOf(s, p.windowHours), cases: new Set([s.caseRef]) })));
+  return { kept: kept.length, merged: mergeByVenue(kept.map((s) => ({ venue: s.venue, ...slotsOf(s, p.windowHours), cases: new Set([s.caseRef]) }))) };
+}
+
+/**
+ * The hour slots `buildExposurePoints` may ask the visitor counter about, per venue: each merged
+ * window with as much widening as the limit allows on either side (inclusive slot ranges, sorted,
+ * not overlapping). A caller counting visitors on tokens computes the tokens of these slots only.
+ */
+export function slotsToCount(stays: readonly CaseStay[], p: ExposureParams): Map<string, { from: number; to: number }[]> {
+  const out = new Map<string, { from: number; to: number }[]>();
+  for (const w of mergedWindows(stays, p).merged) {
+    const room = Math.max(0, p.maxWindowHours - (w.to - w.from + 1));
+    const from = w.from - Math.ceil(room / 2);
+    const to = w.to + Math.floor(room / 2);
+    const list = out.get(w.venue.id) ?? [];
+    out.set(w.venue.id, list);
+    const last = list[list.length - 1];
+    if (last && from <= last.to + 1) {
+      last.from = Math.min(last.from, from);
+      last.to = Math.max(last.to, to);
+    } else list.push({ from, to });
+  }
+  return out;
+}
+
+/** Builds the exposure points of a release from the cases' stays. `shuffle` is injectable for tests. */
+export function buildExposurePoints(stays: readonly CaseStay[], visitors: VisitorCounter, p: ExposureParams, shuffle: <T>(items: T[]) => T[] = shuffleSecure): ExposureBuild {
+  const { kept, merged } = mergedWindows(stays, p);
   let withheld = 0;
   let widenedCount = 0;
   const published: (Window & { count: number })[] = [];
@@ -143,13 +170,19 @@ export function buildExposurePoints(stays: readonly CaseStay[], visitors: Visito
   if (points.length === 0) failures.push('no exposure point reaches the visitor threshold');
   if (points.some((w) => w.count < p.minVisitors)) failures.push(`a point has fewer than ${p.minVisitors} visitors`);
   if (points.length > 0 && cases.size < p.minCases) failures.push(`points come from fewer than ${p.minCases} cases: they would amount to one case's trail`);
-  const lastEnd = Math.max(...points.map((w) => (w.to + 1) * HOUR_MS));
+  // (Loops, not Math.max(...xs): a spread of a few hundred thousand points overflows the stack.)
+  let lastEnd = -Infinity;
+  let minCount = Infinity;
+  for (const w of points) {
+    lastEnd = Math.max(lastEnd, (w.to + 1) * HOUR_MS);
+    minCount = Math.min(minCount, w.count);
+  }
   return {
     content: { items, meta: {} },
     risk: {
-      staysConsidered: stays.length, staysExcludedByCategory: stays.length - kept.length, windowsMerged: merged.length,
+      staysConsidered: stays.length, staysExcludedByCategory: stays.length - kept, windowsMerged: merged.length,
       pointsPublished: points.length, windowsWithheld: withheld, windowsWidened: widenedCount,
-      minVisitorsOfPublished: points.length > 0 ? Math.min(...points.map((w) => w.count)) : null,
+      minVisitorsOfPublished: points.length > 0 ? minCount : null,
       casesContributing: cases.size, minVisitors: p.minVisitors, minCases: p.minCases,
     },
     failures,

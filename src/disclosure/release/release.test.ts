@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { defaultStandard, checkContent, ruleOf } from '../standard/standard.ts';
 import type { ReleaseContent } from '../standard/standard.ts';
 import type { ReleaseType } from '../standard/catalog.ts';
-import { buildExposurePoints, HOUR_MS } from './exposure-points.ts';
+import { buildExposurePoints, HOUR_MS, slotsToCount } from './exposure-points.ts';
 import type { CaseStay, ExposureParams, Venue } from './exposure-points.ts';
 import { buildResearchExtract } from './research-extract.ts';
 import type { ExtractRecord } from './research-extract.ts';
@@ -79,6 +79,33 @@ describe('exposure points', () => {
     });
     assert.equal(called, 1);
     assert.equal(r.content.items.length, 4);
+  });
+});
+
+describe('exposure points at scale', () => {
+  it('asks the visitor counter only about the slots slotsToCount names (the tokens a caller computes)', () => {
+    const venues = ['a', 'b', 'c'].map((id) => venue(id));
+    const arbStay = fc.record({ v: fc.integer({ min: 0, max: 2 }), h: fc.integer({ min: 0, max: 40 }), minutes: fc.integer({ min: 1, max: 300 }), c: fc.integer({ min: 0, max: 5 }) });
+    fc.assert(fc.property(fc.array(arbStay, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 12 }), (raw, minVisitors, maxWindowHours) => {
+      const p = { ...P, minVisitors, maxWindowHours };
+      const stays = raw.map((r) => stay(`c${r.c}`, venues[r.v]!, r.h, r.minutes));
+      const allowed = slotsToCount(stays, p);
+      let outside = 0;
+      buildExposurePoints(stays, (venueId, from, to) => {
+        for (let s = from; s <= to; s++) if (!(allowed.get(venueId) ?? []).some((r) => s >= r.from && s <= r.to)) outside++;
+        return (to - from + 1) * 2; // some visitors per slot, so that some windows pass and some widen
+      }, p, identity);
+      return outside === 0;
+    }), { numRuns: 200 });
+  });
+
+  it('builds 200,000 points (no spread of huge arrays) with every point at or above the threshold', () => {
+    const stays: CaseStay[] = [];
+    for (let i = 0; i < 200_000; i++) stays.push(stay(`c${i % 7}`, venue(`v${i}`), i % 50, 60));
+    const r = buildExposurePoints(stays, () => P.minVisitors, P, identity);
+    assert.equal(r.content.items.length, 200_000);
+    assert.equal(r.risk.minVisitorsOfPublished, P.minVisitors);
+    assert.ok(r.expiresAt);
   });
 });
 
