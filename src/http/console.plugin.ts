@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { bundleWebApp, memoizeBuild } from './web-bundle.ts';
 
 /**
  * Serves the staff console (web/console, docs/CONSOLE.md) under `/console`: `index.html` at
@@ -23,38 +23,14 @@ export interface ConsoleAssets {
   readonly css: string;
 }
 
-let assets: Promise<ConsoleAssets> | null = null;
-
-async function bundle(): Promise<ConsoleAssets> {
-  const result = await build({
-    entryPoints: { app: `${CONSOLE_DIR}main.tsx`, style: `${CONSOLE_DIR}app.css` },
-    bundle: true,
-    write: false,
-    outdir: '/console',
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  const out = (name: string) => {
-    const file = result.outputFiles.find((f) => f.path.endsWith(name));
-    if (!file) throw new Error(`console bundle: ${name} missing`);
-    return file.text;
-  };
-  return { html: await readFile(`${CONSOLE_DIR}index.html`, 'utf8'), js: out('/app.js'), css: out('/style.css') };
-}
+const consoleBuild = memoizeBuild(async (): Promise<ConsoleAssets> => {
+  const { js, css } = await bundleWebApp({ dir: CONSOLE_DIR, stylesheet: 'app.css', target: ['es2022', 'chrome110', 'firefox110', 'safari16'], label: 'console' });
+  return { html: await readFile(`${CONSOLE_DIR}index.html`, 'utf8'), js, css };
+});
 
 /** The console's files, bundled on first use and kept for the life of the process. */
 export function consoleAssets(): Promise<ConsoleAssets> {
-  assets ??= bundle().catch((err: unknown) => {
-    assets = null;
-    throw err;
-  });
-  return assets;
+  return consoleBuild('console');
 }
 
 function send(reply: FastifyReply, type: string, body: string): FastifyReply {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ReleaseAuthority } from '../services/public-data.service.ts';
+import { bundleWebApp, memoizeBuild } from './web-bundle.ts';
 
 /**
  * The public site's pages (issue #7, docs/PUBLIC-SITE.md): `/` (dashboard), `/exposures` and
@@ -23,43 +23,14 @@ export interface PublicSiteAssets {
   readonly css: string;
 }
 
-const bundles = new Map<string, Promise<PublicSiteAssets>>();
-
-async function bundle(authority: ReleaseAuthority): Promise<PublicSiteAssets> {
-  const result = await build({
-    entryPoints: { app: `${SITE_DIR}main.tsx`, style: `${SITE_DIR}site.css` },
-    bundle: true,
-    write: false,
-    outdir: '/site',
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022', 'chrome113', 'firefox130', 'safari17'],
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-    define: { __EPIVAULT_AUTHORITY__: JSON.stringify({ name: authority.name, keyId: authority.keyId, publicKey: authority.publicKey }) },
-  });
-  const out = (name: string) => {
-    const file = result.outputFiles.find((f) => f.path.endsWith(name));
-    if (!file) throw new Error(`public site bundle: ${name} missing`);
-    return file.text;
-  };
-  return { js: out('/app.js'), css: out('/style.css') };
-}
+// Keyed by the authority as compiled in (chrome113: WebCrypto Ed25519).
+const siteBuild = memoizeBuild((authorityJson) => bundleWebApp({
+  dir: SITE_DIR, stylesheet: 'site.css', target: ['es2022', 'chrome113', 'firefox130', 'safari17'], define: { __EPIVAULT_AUTHORITY__: authorityJson }, label: 'public site',
+}));
 
 /** The site's files for this authority key, bundled on first use and kept for the life of the process. */
 export function publicSiteAssets(authority: ReleaseAuthority): Promise<PublicSiteAssets> {
-  let assets = bundles.get(authority.publicKey);
-  if (!assets) {
-    assets = bundle(authority).catch((err: unknown) => {
-      bundles.delete(authority.publicKey);
-      throw err;
-    });
-    bundles.set(authority.publicKey, assets);
-  }
-  return assets;
+  return siteBuild(JSON.stringify({ name: authority.name, keyId: authority.keyId, publicKey: authority.publicKey }));
 }
 
 let template: Promise<string> | null = null;

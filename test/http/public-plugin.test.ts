@@ -67,9 +67,10 @@ describe('the public scope cannot reach subject, case or audit tables', () => {
     assert.match(text, /import type \{ PublicDataReader, ReleaseAuthority \} from '\.\.\/services\/public-data\.service\.ts';/);
   });
 
-  it('the site plugin bundles web/public and imports only esbuild, node:fs, node:url and a type', () => {
+  it('the site plugin bundles web/public and imports only esbuild (through the shared web bundler), node:fs, node:url and a type', () => {
     const imports = importsOf(SITE_PLUGIN);
-    assert.deepEqual(imports.map((i) => `${i.typeOnly ? 'type ' : ''}${i.spec}`).sort(), ['esbuild', 'node:fs/promises', 'node:url', 'type ../services/public-data.service.ts', 'type fastify']);
+    assert.deepEqual(imports.map((i) => `${i.typeOnly ? 'type ' : ''}${i.spec}`).sort(), ['./web-bundle.ts', 'node:fs/promises', 'node:url', 'type ../services/public-data.service.ts', 'type fastify']);
+    assert.deepEqual(importsOf(join(ROOT, 'src/http/web-bundle.ts')).map((i) => i.spec), ['esbuild']);
   });
 
   it('no file of the scope reaches storage, services, crypto, audit or tracing at run time', () => {
