@@ -63,15 +63,6 @@ export async function markDemoDataDir(config: Config): Promise<void> {
  * district) and returns all of them with their credentials, or null when this is not the demo
  * data directory.
  */
-export async function ensureDemoAccounts(config: Config): Promise<DemoAccount[] | null> {
-  const ctx = await openApp(config);
-  try {
-    return await ensureDemoAccountsIn(ctx);
-  } finally {
-    await ctx.close();
-  }
-}
-
 export async function ensureDemoAccountsIn(ctx: AppContext, now = new Date()): Promise<DemoAccount[] | null> {
   if ((await ctx.store.system.getMeta(DEMO_DATA_DIR_MARK)) !== '1') return null;
   const district = (await ctx.store.staff.busiestCaseDistrict()) ?? BEIJING_DISTRICTS[0]!;

@@ -8,13 +8,11 @@
  * (audited as `terms.accept`), as they would at their first sign-in. Only in the demo data
  * directory; later starts find the mark in `meta` and do nothing.
  */
-import type { Config } from '../config/config.ts';
 import type { Purpose, Role } from '../domain/roles.ts';
 import { TERMS_VERSION } from '../domain/terms.ts';
 import { addDays } from '../domain/dates.ts';
 import { defaultStandard } from '../disclosure/standard/index.ts';
 import type { DisclosureStandard } from '../disclosure/standard/index.ts';
-import { openApp } from './app-context.ts';
 import type { AppContext } from './app-context.ts';
 import { DEMO_DATA_DIR_MARK } from './demo-accounts.service.ts';
 import { DEMO_CITY } from './demo.service.ts';
@@ -106,11 +104,3 @@ export async function ensureDemoReleasesIn(ctx: AppContext, now = new Date()): P
   return out;
 }
 
-export async function ensureDemoReleases(config: Config): Promise<DemoReleaseOutcome[] | null> {
-  const ctx = await openApp(config);
-  try {
-    return await ensureDemoReleasesIn(ctx);
-  } finally {
-    await ctx.close();
-  }
-}

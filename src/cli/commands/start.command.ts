@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { createFirstAdministrator } from '../../services/accounts.service.ts';
-import { ensureDemoAccounts, markDemoDataDir } from '../../services/demo-accounts.service.ts';
+import { ensureDemoAccountsIn, markDemoDataDir } from '../../services/demo-accounts.service.ts';
 import type { DemoAccount } from '../../services/demo-accounts.service.ts';
 import { ensureDemoCity } from '../../services/demo.service.ts';
-import { ensureDemoReleases } from '../../services/demo-releases.service.ts';
+import { ensureDemoReleasesIn } from '../../services/demo-releases.service.ts';
 import type { DemoReleaseOutcome } from '../../services/demo-releases.service.ts';
 import { openApp } from '../../services/app-context.ts';
+import type { AppContext } from '../../services/app-context.ts';
 import { verifyAuditLog } from '../../services/audit-log.service.ts';
 import type { Config } from '../../config/config.ts';
 import { initDataDir, isInitialized } from '../../services/init.service.ts';
@@ -32,17 +33,12 @@ function printDemoReleases(outcomes: readonly DemoReleaseOutcome[]): void {
 }
 
 /** The demo verifies its own audit log at every start and says how anyone can (docs/AUDIT.md). */
-async function printAuditCheck(config: Config): Promise<void> {
-  const ctx = await openApp(config);
-  try {
-    const r = await verifyAuditLog(ctx);
-    out(r.ok
-      ? `audit log verified: ${r.events} events, tree size ${r.size}, ${r.checkpoints} signed checkpoints (re-run: npx epivault audit verify --data ${config.dataDir})`
-      : `audit log verification FAILED: ${r.problems[0]?.message ?? 'unknown problem'} (details: npx epivault audit verify --data ${config.dataDir})`);
-    if (!r.ok) process.exitCode = 1;
-  } finally {
-    await ctx.close();
-  }
+async function printAuditCheck(ctx: AppContext, config: Config): Promise<void> {
+  const r = await verifyAuditLog(ctx);
+  out(r.ok
+    ? `audit log verified: ${r.events} events, tree size ${r.size}, ${r.checkpoints} signed checkpoints (re-run: npx epivault audit verify --data ${config.dataDir})`
+    : `audit log verification FAILED: ${r.problems[0]?.message ?? 'unknown problem'} (details: npx epivault audit verify --data ${config.dataDir})`);
+  if (!r.ok) process.exitCode = 1;
 }
 
 /** `npm start`: on first run initialize the data directory and write the demo city; then serve. */
@@ -72,11 +68,17 @@ export function registerStart(program: Command): void {
         });
         bar.stop();
         if (demo) out(`demo city written: ${demo.personsWritten} synthetic persons, ${demo.travelRecords} travel records, ${Object.values(demo.casesByClassification).reduce((a, b) => a + b, 0)} cases (seed ${demo.seed})`);
-        const accounts = await ensureDemoAccounts(config);
-        if (accounts) printDemoAccounts(accounts);
-        const releases = await ensureDemoReleases(config);
-        if (releases) printDemoReleases(releases);
-        await printAuditCheck(config);
+        // One application context for the demo's accounts, releases and audit check.
+        const ctx = await openApp(config);
+        try {
+          const accounts = await ensureDemoAccountsIn(ctx);
+          if (accounts) printDemoAccounts(accounts);
+          const releases = await ensureDemoReleasesIn(ctx);
+          if (releases) printDemoReleases(releases);
+          await printAuditCheck(ctx, config);
+        } finally {
+          await ctx.close();
+        }
       }
       await serve(config);
     });
