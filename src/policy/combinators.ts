@@ -72,10 +72,15 @@ export const isAssignedVia = (relation: CaseLink['relation']): Predicate => (a, 
 const unexpired = (granted: boolean | undefined, until: string | undefined, now: Date) =>
   granted === true && (until === undefined || Date.parse(until) > now.getTime());
 
-/** The actor holds an unexpired break-glass grant on the case (or on the case this subject is the subject of). */
-export const holdsBreakGlass: Predicate = (a, r, c) =>
-  unexpired(r.breakGlassGranted, r.breakGlassUntil, c.now)
-  || (r.links ?? []).some((l) => l.relation === 'case' && within(a, l.jurisdiction) && unexpired(l.breakGlassGranted, l.breakGlassUntil, c.now));
+/** The actor holds an unexpired break-glass grant on this case. */
+export const holdsBreakGlass: Predicate = (_a, r, c) => unexpired(r.breakGlassGranted, r.breakGlassUntil, c.now);
+
+/**
+ * The actor holds an unexpired break-glass grant on a case of their jurisdiction whose own subject
+ * this is. Only the grant on such a case counts: a subject carries no grant of its own.
+ */
+export const holdsBreakGlassViaCase: Predicate = (a, r, c) =>
+  (r.links ?? []).some((l) => l.relation === 'case' && within(a, l.jurisdiction) && unexpired(l.breakGlassGranted, l.breakGlassUntil, c.now));
 
 /** A query over many records (list, search), not one record. */
 export const isCollection: Predicate = (_a, r) => r.collection === true;

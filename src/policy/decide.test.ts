@@ -253,6 +253,13 @@ describe('decide: the role × action × resource × purpose × jurisdiction × a
     assert.equal(decide(actor(INV), 'update', kase(LATER), ctx(CI)).allow, false, 'read only');
     assert.equal(decide(actor(TR), 'read', kase(LATER), ctx(CI)).allow, false, 'tracers cannot break glass');
     assert.equal(decide(actor(INV), 'read', kase(LATER), ctx(CT)).allow, false, 'investigation only');
+    const subject = (r: Partial<PolicyResource>): PolicyResource => ({ type: 'subject', id: 's', ...r });
+    const grantOn = (jurisdiction: string) => ({ relation: 'case' as const, caseId: 'c', jurisdiction, assignedStaff: [], breakGlassGranted: true, breakGlassUntil: LATER });
+    const through = decide(actor(INV), 'read', subject({ jurisdiction: INSIDE, links: [grantOn(INSIDE)] }), ctx(CI));
+    assert.ok(through.allow && through.obligations.viaBreakGlass, 'a subject through the grant on its case');
+    assert.equal(decide(actor(INV), 'read', subject({ breakGlassGranted: true, breakGlassUntil: LATER }), ctx(CI)).allow, false,
+      'a grant flag on the subject itself, with no case and no jurisdiction, opens nothing (regression: fast-check seed -674049677)');
+    assert.equal(decide(actor(INV), 'read', subject({ jurisdiction: INSIDE, links: [grantOn('310101')] }), ctx(CI)).allow, false, 'a grant on a case outside the subtree');
     const bg = decide(actor(INV), 'break_glass', { type: 'case', id: 'c', jurisdiction: INSIDE, assignedStaff: [] }, ctx(CI));
     assert.ok(bg.allow && bg.obligations.reasonRequired && bg.obligations.alert === 'break_glass');
   });

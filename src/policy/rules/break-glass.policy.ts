@@ -1,4 +1,4 @@
-import { allow, and, holdsBreakGlass, inJurisdiction, isAssigned, isAssignedVia, isOwner, isRecord, not, purposeIs } from '../combinators.ts';
+import { allow, and, holdsBreakGlass, holdsBreakGlassViaCase, inJurisdiction, isAssigned, isAssignedVia, isOwner, isRecord, not, purposeIs } from '../combinators.ts';
 
 const investigation = purposeIs('case_investigation');
 
@@ -13,7 +13,7 @@ const investigation = purposeIs('case_investigation');
 export const breakGlassRules = [
   allow('investigator', 'break_glass', 'case', investigation, and(isRecord, inJurisdiction, not(isAssigned))),
   allow('investigator', 'read', 'case', investigation, and(isRecord, inJurisdiction, not(isAssigned), holdsBreakGlass), { viaBreakGlass: true }),
-  allow('investigator', 'read', 'subject', investigation, and(isRecord, not(isAssignedVia('case')), holdsBreakGlass), { viaBreakGlass: true }),
+  allow('investigator', 'read', 'subject', investigation, and(isRecord, not(isAssignedVia('case')), holdsBreakGlassViaCase), { viaBreakGlass: true }),
 
   allow('supervisor', ['list', 'read'], 'break_glass', purposeIs('audit'), inJurisdiction),
   allow('supervisor', 'review', 'break_glass', purposeIs('audit'), and(isRecord, inJurisdiction, not(isOwner))),
