@@ -44,9 +44,13 @@ export const cityDir = (root: string, k: CityKey) => resolve(root, `n${k.persons
 const MARKER = 'city.json';
 
 /** Opens the application over a city directory (creating its key file on first use). */
-export async function openCityApp(dir: string): Promise<AppContext> {
+export async function openCityApp(dir: string, sqlite: { cacheMiB?: number; mmapMiB?: number } = {}): Promise<AppContext> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const config = loadConfig({ data: dir }, { EPIVAULT_LOG_LEVEL: 'silent' });
+  const config = loadConfig({ data: dir }, {
+    EPIVAULT_LOG_LEVEL: 'silent',
+    ...(sqlite.cacheMiB !== undefined ? { EPIVAULT_SQLITE_CACHE_MIB: String(sqlite.cacheMiB) } : {}),
+    ...(sqlite.mmapMiB !== undefined ? { EPIVAULT_SQLITE_MMAP_MIB: String(sqlite.mmapMiB) } : {}),
+  });
   if (!existsSync(config.keyFile)) createKeyFile(config.keyFile);
   return openApp(config, { logger: createLogger('silent'), actor: { id: 'system:bench:colocation', role: 'system' } });
 }

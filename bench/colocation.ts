@@ -40,18 +40,20 @@ import type { CityInfo, PlainDb } from './colocation-city.ts';
 import { UsageError } from './ingest.ts';
 import { fmt, log } from './lib/progress.ts';
 
-export const COLOCATION_USAGE = `usage: npm run bench -- colocation [--persons N] [--seed S] [--cases C] [--batch B] [--data DIR] [--warm]
+export const COLOCATION_USAGE = `usage: npm run bench -- colocation [--persons N] [--seed S] [--cases C] [--batch B] [--data DIR] [--warm] [--cache-mib M] [--mmap-mib M]
   contact discovery on co-location tokens (one case p50/p99 over C cases, one batch of B cases) vs the plain
   interval-overlap SQL in clear, SQLite; the city is built once per (N, seed) into DIR and reused
   (defaults: 100,000 persons, seed 1, 100 cases, batch 1,000, data/bench/colocation)
   --warm  first read the token, travel, key and plaintext tables once, so that both paths are
           measured with the database in the operating system's page cache, as on a server that
-          has been answering; without it, what is cached depends on what ran before`;
+          has been answering; without it, what is cached depends on what ran before
+  --cache-mib, --mmap-mib  the SQLite page cache and memory map of the discovery connection, as
+          EPIVAULT_SQLITE_CACHE_MIB and EPIVAULT_SQLITE_MMAP_MIB set them for the server (64 and 0)`;
 
-interface Args { persons: number; seed: number; cases: number; batch: number; data: string; warm: boolean }
+interface Args { persons: number; seed: number; cases: number; batch: number; data: string; warm: boolean; cacheMiB: number; mmapMiB: number }
 
 function parse(argv: string[]): Args {
-  const { values } = parseArgs({ args: argv, options: { persons: { type: 'string' }, seed: { type: 'string' }, cases: { type: 'string' }, batch: { type: 'string' }, data: { type: 'string' }, warm: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { persons: { type: 'string' }, seed: { type: 'string' }, cases: { type: 'string' }, batch: { type: 'string' }, data: { type: 'string' }, warm: { type: 'boolean' }, 'cache-mib': { type: 'string' }, 'mmap-mib': { type: 'string' } }, strict: true });
   const int = (name: string, v: string | undefined, dflt: number, min: number, max: number) => {
     if (v === undefined) return dflt;
     const n = Number(v.replaceAll('_', ''));
@@ -61,7 +63,7 @@ function parse(argv: string[]): Args {
   return {
     persons: int('persons', values.persons, 100_000, 1000, 2_000_000), seed: int('seed', values.seed, 1, 0, 1e9),
     cases: int('cases', values.cases, 100, 1, 10_000), batch: int('batch', values.batch, 1000, 1, 100_000), data: values.data ?? 'data/bench/colocation',
-    warm: values.warm === true,
+    warm: values.warm === true, cacheMiB: int('cache-mib', values['cache-mib'], 64, 2, 1024 * 1024), mmapMiB: int('mmap-mib', values['mmap-mib'], 0, 0, 1024 * 1024),
   };
 }
 
@@ -113,7 +115,7 @@ const shape = (cs: readonly RankedCandidate[]) => cs.map((c) => `${c.totalOverla
 export async function runColocation(argv: string[]): Promise<void> {
   const args = parse(argv);
   const info: CityInfo = await ensureCity(args.data, { persons: args.persons, seed: args.seed, days: DAYS, startDate: START });
-  const ctx = await openCityApp(info.dir);
+  const ctx = await openCityApp(info.dir, { cacheMiB: args.cacheMiB, mmapMiB: args.mmapMiB });
   const plain = await openDatabase({ engine: 'sqlite', location: cityDatabaseFile(info.dir) }, { migrate: false });
   try {
     const db = plain.db as unknown as Kysely<PlainDb>;
@@ -147,6 +149,7 @@ export async function runColocation(argv: string[]): Promise<void> {
     let candidates = 0;
     let tokenRows = 0;
     let opened = 0;
+    const perCase: { ms: number; cpuMs: number; tokens: number; tokenRows: number; opened: number; candidates: number }[] = [];
     for (const c of cases.slice(10, 10 + args.cases)) {
       let t = performance.now();
       const cpu = process.cpuUsage();
@@ -160,6 +163,10 @@ export async function runColocation(argv: string[]): Promise<void> {
       candidates += p.length;
       tokenRows += r.stats.tokenRows;
       opened += r.stats.recordsOpened;
+      perCase.push({ ms: encMs.at(-1)!, cpuMs: encCpuMs.at(-1)!, tokens: r.stats.tokens, tokenRows: r.stats.tokenRows, opened: r.stats.recordsOpened, candidates: p.length });
+    }
+    for (const c of [...perCase].sort((a, b) => b.ms - a.ms).slice(0, 3)) {
+      log(`colocation: slow case ${round(c.ms)} ms (CPU ${round(c.cpuMs)} ms): ${c.tokens} tokens, ${c.tokenRows} token rows, ${c.opened} records opened, ${c.candidates} candidates`);
     }
     const batch = cases.slice(10 + args.cases, 10 + args.cases + args.batch);
     log(`colocation: one batch of ${batch.length} cases`);
@@ -184,7 +191,7 @@ export async function runColocation(argv: string[]): Promise<void> {
       batch_cases: batch.length, cases: n, colocation_tokens: info.tokens, plain_visits: info.plainVisits,
       mean_candidates: round(candidates / n, 1), mean_token_rows: round(tokenRows / n, 1), mean_records_opened: round(opened / n, 1),
       batch_records_opened: batchResult.stats.recordsOpened, results_differ: mismatches, window_days: 8, buffer_minutes: settings.bufferMinutes,
-      warm: args.warm, engine: 'sqlite', load_avg: loadavg().slice(0, 2).map((x) => round(x)), node: process.version, date: new Date().toISOString().slice(0, 10),
+      warm: args.warm, sqlite_cache_mib: args.cacheMiB, sqlite_mmap_mib: args.mmapMiB, engine: 'sqlite', load_avg: loadavg().slice(0, 2).map((x) => round(x)), node: process.version, date: new Date().toISOString().slice(0, 10),
     })}\n`);
     log(`colocation: ${fmt(n)} cases; encrypted p50 ${round(percentile(encMs, 0.5))} ms, plaintext p50 ${round(percentile(plainMs, 0.5))} ms`);
   } finally {

@@ -25,3 +25,18 @@ describe('configuration: sessions and TLS', () => {
     assert.throws(() => loadConfig({ data: '/tmp/x' }, { EPIVAULT_TLS_CERT: '/etc/a.pem' }), (e: Error) => e instanceof ConfigError && /give both a certificate/.test(e.message));
   });
 });
+
+describe('configuration: SQLite memory', () => {
+  it('defaults to a 64 MiB page cache and no memory map, and reads EPIVAULT_SQLITE_*', () => {
+    const d = loadConfig({ data: '/tmp/x' }, {});
+    assert.deepEqual([d.sqliteCacheMiB, d.sqliteMmapMiB], [64, 0]);
+    const c = loadConfig({ data: '/tmp/x' }, { EPIVAULT_SQLITE_CACHE_MIB: '1024', EPIVAULT_SQLITE_MMAP_MIB: '16384' });
+    assert.deepEqual([c.sqliteCacheMiB, c.sqliteMmapMiB], [1024, 16384]);
+  });
+
+  it('names a bad SQLite memory setting', () => {
+    for (const [k, v, field] of [['EPIVAULT_SQLITE_CACHE_MIB', '1', 'sqliteCacheMiB'], ['EPIVAULT_SQLITE_CACHE_MIB', 'lots', 'sqliteCacheMiB'], ['EPIVAULT_SQLITE_MMAP_MIB', '-1', 'sqliteMmapMiB'], ['EPIVAULT_SQLITE_MMAP_MIB', '1.5', 'sqliteMmapMiB']] as const) {
+      assert.throws(() => loadConfig({ data: '/tmp/x' }, { [k]: v }), (e: Error) => e instanceof ConfigError && e.message.includes(field), `${k}=${v}`);
+    }
+  });
+});

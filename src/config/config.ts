@@ -22,6 +22,10 @@ export interface Config {
   /** PEM certificate and key files for HTTPS (EPIVAULT_TLS_CERT / EPIVAULT_TLS_KEY, or --tls-cert/--tls-key). */
   readonly tlsCert: string | null;
   readonly tlsKey: string | null;
+  /** SQLite page cache per connection, MiB (EPIVAULT_SQLITE_CACHE_MIB, default 64). */
+  readonly sqliteCacheMiB: number;
+  /** SQLite memory map of the database file, MiB (EPIVAULT_SQLITE_MMAP_MIB, default 0: none). */
+  readonly sqliteMmapMiB: number;
 }
 
 const schema = z.object({
@@ -37,6 +41,8 @@ const schema = z.object({
   sessionMaxHours: z.coerce.number().min(0.1).max(7 * 24).default(12),
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
+  sqliteCacheMiB: z.coerce.number().int().min(2).max(1024 * 1024).default(64),
+  sqliteMmapMiB: z.coerce.number().int().min(0).max(1024 * 1024).default(0),
 });
 
 export interface ConfigInput {
@@ -67,6 +73,8 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     sessionMaxHours: env.EPIVAULT_SESSION_MAX_HOURS ?? undefined,
     tlsCert: input.tlsCert ?? env.EPIVAULT_TLS_CERT ?? undefined,
     tlsKey: input.tlsKey ?? env.EPIVAULT_TLS_KEY ?? undefined,
+    sqliteCacheMiB: env.EPIVAULT_SQLITE_CACHE_MIB ?? undefined,
+    sqliteMmapMiB: env.EPIVAULT_SQLITE_MMAP_MIB ?? undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -90,5 +98,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     sessionMaxHours: parsed.data.sessionMaxHours,
     tlsCert: parsed.data.tlsCert ? resolve(parsed.data.tlsCert) : null,
     tlsKey: parsed.data.tlsKey ? resolve(parsed.data.tlsKey) : null,
+    sqliteCacheMiB: parsed.data.sqliteCacheMiB,
+    sqliteMmapMiB: parsed.data.sqliteMmapMiB,
   };
 }

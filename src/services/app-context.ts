@@ -44,7 +44,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   const logger = options.logger ?? createLogger(config.logLevel);
   const keyring = openKeyring(config.keyFile);
   const target = options.target ?? parseDatabaseUrl(config.databaseUrl);
-  const store = new Store(await openDatabase(target), { auditHashing: auditLogHashing });
+  const store = new Store(await openDatabase(target, { sqlite: { cacheMiB: config.sqliteCacheMiB, mmapMiB: config.sqliteMmapMiB } }), { auditHashing: auditLogHashing });
   try {
     const keys = await loadKeySet(store, keyring);
     await adoptLegacyAuditEvents(store);

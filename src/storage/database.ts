@@ -31,8 +31,22 @@ function migrations(engine: Engine): Record<string, Migration> {
   return { '0001-core': coreMigration(engine), '0002-audit-log': auditLogMigration(engine), '0003-staff': staffMigration(engine), '0004-tracing': tracingMigration(engine), '0005-releases': releasesMigration(engine) };
 }
 
+/** SQLite memory settings (docs/OPERATIONS.md "Memory for a large city"). */
+export interface SqliteTuning {
+  /** Page cache of the connection, in MiB (default 64). */
+  readonly cacheMiB?: number;
+  /**
+   * Bytes of the database file SQLite reads through a memory map instead of read() calls, in MiB
+   * (default 0: none). Pages of a memory-mapped file that the operating system has cached cost no
+   * system call and no copy; a city's token and travel indexes are looked up at random.
+   */
+  readonly mmapMiB?: number;
+}
+
+export const DEFAULT_SQLITE_CACHE_MIB = 64;
+
 /** Opens a database (SQLite in WAL mode, or a PostgreSQL pool) and applies pending migrations. */
-export async function openDatabase(target: DatabaseTarget, options: { migrate?: boolean } = {}): Promise<OpenDatabase> {
+export async function openDatabase(target: DatabaseTarget, options: { migrate?: boolean; sqlite?: SqliteTuning } = {}): Promise<OpenDatabase> {
   let db: Db;
   if (target.engine === 'sqlite') {
     const handle = new SQLite(target.location);
@@ -40,7 +54,18 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
     handle.pragma('synchronous = NORMAL');
     handle.pragma('foreign_keys = ON');
     handle.pragma('busy_timeout = 10000');
-    handle.pragma('cache_size = -65536');
+    const mib = (name: string, v: number | undefined, dflt: number) => {
+      if (v === undefined) return dflt;
+      if (!Number.isInteger(v) || v < 0 || v > 1024 * 1024) {
+        handle.close();
+        throw new RangeError(`SQLite ${name} must be a whole number of MiB from 0 to 1048576`);
+      }
+      return v;
+    };
+    const cacheMiB = mib('page cache', options.sqlite?.cacheMiB, DEFAULT_SQLITE_CACHE_MIB);
+    const mmapMiB = mib('memory map', options.sqlite?.mmapMiB, 0);
+    handle.pragma(`cache_size = -${cacheMiB * 1024}`);
+    handle.pragma(`mmap_size = ${mmapMiB * 1024 * 1024}`);
     // Statements stay prepared: bulk inserts repeat a few fixed shapes (insert-many.ts), services the same queries.
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(handle) }) });
   } else {

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import assert from 'node:assert/strict';
 import { engines, freshDatabase } from '../../test/support/engines.ts';
 import type { TestDatabase } from '../../test/support/engines.ts';
@@ -20,6 +24,28 @@ describe('database URLs', () => {
     assert.ok(!describeDatabase(pgt).includes('secret'));
     assert.throws(() => parseDatabaseUrl('mysql://x'), /unsupported scheme/);
     assert.throws(() => parseDatabaseUrl('postgres://h/db?schema=Bad;drop'), /schema must be/);
+  });
+});
+
+describe('SQLite memory settings', () => {
+  it('sets the page cache and the memory map it is given, and refuses a bad size before touching the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epivault-sqlite-'));
+    try {
+      const file = join(dir, 'x.db');
+      const pragma = async (o: Awaited<ReturnType<typeof openDatabase>>, name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(o.db)).rows[0] as object)[0];
+      const plain = await openDatabase({ engine: 'sqlite', location: file });
+      assert.deepEqual([await pragma(plain, 'cache_size'), await pragma(plain, 'mmap_size')], [-65536, 0]);
+      await plain.close();
+      const tuned = await openDatabase({ engine: 'sqlite', location: file }, { sqlite: { cacheMiB: 256, mmapMiB: 64 } });
+      assert.deepEqual([await pragma(tuned, 'cache_size'), await pragma(tuned, 'mmap_size')], [-256 * 1024, 64 * 1024 * 1024]);
+      await tuned.close();
+      const before = readFileSync(file);
+      await assert.rejects(openDatabase({ engine: 'sqlite', location: file }, { sqlite: { mmapMiB: -1 } }), /memory map must be a whole number of MiB/);
+      await assert.rejects(openDatabase({ engine: 'sqlite', location: file }, { sqlite: { cacheMiB: 1.5 } }), /page cache must be a whole number of MiB/);
+      assert.ok(readFileSync(file).equals(before));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

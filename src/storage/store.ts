@@ -89,7 +89,8 @@ export class Store extends Repositories {
   }
 }
 
-export { openDatabase } from './database.ts';
+export { openDatabase, DEFAULT_SQLITE_CACHE_MIB } from './database.ts';
+export type { SqliteTuning } from './database.ts';
 export { parseDatabaseUrl, describeDatabase } from './engine.ts';
 export type { Engine, DatabaseTarget } from './engine.ts';
 export type { AuditCheckpointRow, AuditEventRecord, AuditQuery, AuditEventRow, AuditLogHashing, AuditTile, AuditTreeHead, NewAuditEvent, TileEntry } from './audit.repository.ts';
