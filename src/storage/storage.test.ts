@@ -72,6 +72,18 @@ for (const { engine, skip } of await engines()) {
       await again.close();
     });
 
+    it('lists a case\'s notes and observations through an index on the case (migration 0006)', async () => {
+      const names = engine === 'sqlite'
+        ? (await raw.query<{ name: string }>(`select name from sqlite_master where type = 'index' and name in ('notes_case_created', 'observations_case')`)).map((r) => r.name)
+        : (await raw.query<{ name: string }>(`select indexname as name from pg_indexes where schemaname = current_schema() and indexname in ('notes_case_created', 'observations_case')`)).map((r) => r.name);
+      assert.deepEqual(names.sort(), ['notes_case_created', 'observations_case']);
+      if (engine === 'sqlite') {
+        const plan = await raw.query<{ detail: string }>(`explain query plan select * from notes where case_id = 'c' and created_at > '2026' order by created_at, id limit 50`);
+        assert.match(plan.map((r) => r.detail).join(' | '), /USING INDEX notes_case_created/);
+        assert.doesNotMatch(plan.map((r) => r.detail).join(' | '), /TEMP B-TREE/, 'the page comes out of the index in order');
+      }
+    });
+
     it('keeps the audit table append-only in the database itself', async () => {
       await store.audit.append({ at: '2026-11-29T00:00:00Z', actor: 'a', actor_role: 'system', action: 'x', resource_type: 'r', purpose: 'p', outcome: 'success' });
       await assert.rejects(raw.exec(`update audit_events set actor = 'mallory'`), /append-only/);
