@@ -34,6 +34,7 @@ export function publicSiteAssets(authority: ReleaseAuthority): Promise<PublicSit
 }
 
 let template: Promise<string> | null = null;
+let favicon: Promise<string> | null = null;
 const pageTemplate = () => (template ??= readFile(`${SITE_DIR}index.html`, 'utf8'));
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
@@ -50,5 +51,7 @@ export async function publicSitePlugin(app: FastifyInstance, options: { authorit
     app.get(url, { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/html; charset=utf-8', (await pageTemplate()).replace('{{title}}', escapeHtml(title))));
   }
   app.get('/site/app.js', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/javascript; charset=utf-8', (await publicSiteAssets(options.authority)).js));
+  // One icon for the public pages and the console (both link it), so that no browser asks for a missing /favicon.ico.
+  app.get('/favicon.svg', { schema: { hide: true } }, async (_req, reply) => send(reply, 'image/svg+xml', await (favicon ??= readFile(`${SITE_DIR}favicon.svg`, 'utf8'))));
   app.get('/site/app.css', { schema: { hide: true } }, async (_req, reply) => send(reply, 'text/css; charset=utf-8', (await publicSiteAssets(options.authority)).css));
 }

@@ -209,6 +209,14 @@ for (const { engine, skip } of await engines()) {
       assert.equal(css.statusCode, 200);
       assert.match(String(css.headers['content-type']), /^text\/css/);
       assert.equal((await s.server.inject({ method: 'GET', url: '/site/other.js' })).statusCode, 404);
+      const icon = await s.server.inject({ method: 'GET', url: '/favicon.svg' });
+      assert.equal(icon.statusCode, 200);
+      assert.match(String(icon.headers['content-type']), /^image\/svg\+xml/);
+      assert.match(icon.body, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.doesNotMatch(icon.body, /<script|href=/i, 'a picture only');
+      for (const url of ['/', '/console/']) {
+        assert.match((await s.server.inject({ method: 'GET', url })).body, /<link rel="icon" href="\/favicon\.svg"/, `${url} links the icon`);
+      }
     });
 
     it('never returns a field outside the standard (generated artifacts, some with fields the standard does not publish)', async () => {
