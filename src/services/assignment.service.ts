@@ -4,7 +4,7 @@
  * gives investigators and tracers access to a case, its subject and its contacts (docs/ACCESS.md).
  */
 import { isInJurisdiction } from '../domain/jurisdiction.ts';
-import type { AssignedCaseRow } from '../storage/access.repository.ts';
+import type { AssignedCase } from '../domain/views/staff.ts';
 import type { AppContext } from './app-context.ts';
 import { accessAudit, authorize } from './access.service.ts';
 import type { Authorized } from './access.service.ts';
@@ -22,9 +22,6 @@ export interface Assignment {
   readonly staffId: string;
   readonly assignedAt: string;
 }
-
-/** One of my assigned cases: the case's clear metadata only. */
-export type AssignedCase = AssignedCaseRow;
 
 const assignmentId = (caseId: string, staffId: string) => `${caseId}/${staffId}`;
 

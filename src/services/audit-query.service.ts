@@ -3,13 +3,13 @@ import { normalizeDocumentNumber } from '../domain/documents.ts';
 import { parseResidentId } from '../domain/id-number.ts';
 import type { DocumentType } from '../domain/model.ts';
 import { DOCUMENT_TYPES } from '../domain/model.ts';
+import type { AuditEventView } from '../domain/views/audit.ts';
 import type { AppContext } from './app-context.ts';
 import { appendAudit } from './audit.service.ts';
 import { accessAudit, authorize } from './access.service.ts';
 import { ServiceError } from './errors.ts';
 import type { StaffRequest } from './staff-context.ts';
 import { eventView } from './supervision.service.ts';
-import type { AuditEventView } from './supervision.service.ts';
 
 /**
  * The auditor's view of the audit log (issue #4 item 6): events by actor, subject, action and time

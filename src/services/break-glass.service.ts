@@ -6,6 +6,7 @@
  */
 import { randomId } from '../crypto/index.ts';
 import { jurisdictionPrefix } from '../domain/jurisdiction.ts';
+import type { BreakGlassGrant } from '../domain/views/staff.ts';
 import type { BreakGlassGrantRow, PageOf } from '../storage/access.repository.ts';
 import type { AppContext } from './app-context.ts';
 import { accessAudit, authorize, requireReason } from './access.service.ts';
@@ -23,21 +24,6 @@ export interface BreakGlassSettings {
 }
 
 export type ReviewDecision = 'accept' | 'flag';
-
-/** A break-glass grant as shown to its holder and its reviewers (no personal data: ids, codes, times, the stated reasons). */
-export interface BreakGlassGrant {
-  readonly id: string;
-  readonly accountId: string;
-  readonly caseId: string;
-  readonly jurisdiction: string;
-  readonly reason: string;
-  readonly createdAt: string;
-  readonly expiresAt: string;
-  readonly reviewStatus: 'pending' | 'accepted' | 'flagged';
-  readonly reviewedBy: string | null;
-  readonly reviewedAt: string | null;
-  readonly reviewNote: string | null;
-}
 
 export const toGrant = (r: BreakGlassGrantRow): BreakGlassGrant => ({
   id: r.id, accountId: r.account_id, caseId: r.case_id, jurisdiction: r.jurisdiction_code, reason: r.reason,

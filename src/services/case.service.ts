@@ -7,8 +7,9 @@
 import { timeOrderedId } from '../crypto/index.ts';
 import { jurisdictionPrefix } from '../domain/jurisdiction.ts';
 import { MASKABLE_FIELDS } from '../domain/masking.ts';
-import type { FieldView, IdentityView } from '../domain/masking.ts';
-import type { CaseDetails, Classification, Outcome, Sex } from '../domain/model.ts';
+import type { CaseDetails, Classification, Outcome } from '../domain/model.ts';
+import type { CaseDetailView, CaseSummaryView, CreatedCase } from '../domain/views/cases.ts';
+import type { Page } from '../domain/views/page.ts';
 import type { CaseRow } from '../storage/case.repository.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
@@ -33,44 +34,6 @@ export interface CaseListQuery {
   reportTo?: string;
   cursor?: string;
   limit: number;
-}
-
-export interface CaseSummaryView {
-  id: string;
-  caseNumber: string;
-  classification: Classification;
-  jurisdictionCode: string;
-  reportDate: string;
-  confirmationDate: string | null;
-  subject: { id: string; name: FieldView; sex: Sex };
-}
-
-export interface CaseAbilities {
-  update: boolean;
-  addContact: boolean;
-  addNote: boolean;
-  addTravel: boolean;
-  editSubject: boolean;
-  assign: boolean;
-  breakGlass: boolean;
-  reveal: string[];
-}
-
-export interface CaseDetailView extends Omit<CaseSummaryView, 'subject'> {
-  onsetDate: string | null;
-  outcome: Outcome | null;
-  source: string | null;
-  createdAt: string;
-  subject: { id: string; jurisdictionCode: string; identity: IdentityView };
-  contacts: { total: number };
-  assignedStaff: string[];
-  viaBreakGlass: boolean;
-  abilities: CaseAbilities;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 /**
@@ -135,12 +98,6 @@ export interface CreateCaseInput {
   person?: PersonFields;
   subjectId?: string;
   case: CaseFields;
-}
-
-export interface CreatedCase {
-  id: string;
-  caseNumber: string;
-  subjectId: string;
 }
 
 /**

@@ -5,8 +5,9 @@
  * (case, contact) is in clear, as the outbreak graph (docs/THREAT-MODEL.md).
  */
 import { randomId } from '../crypto/index.ts';
-import type { IdentityView } from '../domain/masking.ts';
 import type { ContactExposure, ExposureType } from '../domain/model.ts';
+import type { ContactView } from '../domain/views/cases.ts';
+import type { Page } from '../domain/views/page.ts';
 import type { ContactRow } from '../storage/contact.repository.ts';
 import type { AppContext } from './app-context.ts';
 import { accessAudit, authorize, maskIdentity, revealGrantsOf } from './access.service.ts';
@@ -15,28 +16,11 @@ import { appendAudit } from './audit.service.ts';
 import { notFound, ServiceError } from './errors.ts';
 import { auditAll, checkOnlyFields, invalid, openSubject, openSubjects, refusingDuplicates, todayOf } from './staff-records.ts';
 import type { OpenSubject } from './staff-records.ts';
-import type { Page } from './case.service.ts';
 import type { StaffRequest } from './staff-context.ts';
 import { decodeCursor, encodeCursor, validateExposure, validatePerson } from './staff-input.ts';
 import type { ExposureFields, PersonFields } from './staff-input.ts';
 import { openSubjectJson, sealPerson, sealSubjectJson } from './subject-cipher.ts';
 import { recomputeRiskStatus } from './tracing/risk-status.service.ts';
-
-export interface ExposureView {
-  exposureType: ExposureType;
-  exposureDate: string;
-  setting: string | null;
-  quarantineStart: string | null;
-  quarantineEnd: string | null;
-}
-
-export interface ContactView {
-  id: string;
-  caseId: string;
-  createdAt: string;
-  subject: { id: string; jurisdictionCode: string; identity: IdentityView };
-  exposure: ExposureView;
-}
 
 /** The contacts of a case, oldest first, identities masked unless revealed; one audit event per contact shown. */
 export async function listContacts(ctx: AppContext, req: StaffRequest, caseId: string, q: { cursor?: string; limit: number }): Promise<Page<ContactView>> {

@@ -3,23 +3,16 @@
  * author and time in clear. Notes are added, never edited.
  */
 import { randomId } from '../crypto/index.ts';
+import type { NoteView } from '../domain/views/cases.ts';
+import type { Page } from '../domain/views/page.ts';
 import type { AppContext } from './app-context.ts';
 import { accessAudit, authorize } from './access.service.ts';
 import { appendAudit } from './audit.service.ts';
 import { notFound } from './errors.ts';
-import type { Page } from './case.service.ts';
 import { invalid, subjectKey } from './staff-records.ts';
 import type { StaffRequest } from './staff-context.ts';
 import { decodeCursor, encodeCursor } from './staff-input.ts';
 import { openSubjectJson, sealSubjectJson } from './subject-cipher.ts';
-
-export interface NoteView {
-  id: string;
-  caseId: string;
-  authorId: string;
-  createdAt: string;
-  text: string;
-}
 
 interface SealedNote {
   text: string;

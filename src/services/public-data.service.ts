@@ -7,23 +7,15 @@
  */
 import { defaultStandard } from '../disclosure/standard/index.ts';
 import type { DisclosureStandard } from '../disclosure/standard/index.ts';
+import type { PublicVenue } from '../domain/views/public.ts';
 import type { AppContext } from './app-context.ts';
 import { publishedReleaseReader, releaseKeyId, releasePublicKey } from './release.service.ts';
 import type { PublishedReleaseReader } from './release.service.ts';
 
-/** One venue of the public registry (the same shape as web/public/types.ts `PublicVenue`). */
-export interface PublicVenueView {
-  readonly id: string;
-  readonly name: string;
-  readonly address: string;
-  readonly district: string;
-  readonly category: string;
-}
-
 /** The public scope's only data access. */
 export interface PublicDataReader extends PublishedReleaseReader {
   /** The venue registry without the categories the standard never publishes (workplaces, schools); homes are never venues. */
-  venues(): Promise<PublicVenueView[]>;
+  venues(): Promise<PublicVenue[]>;
 }
 
 /** Who signs the releases, as the pages say it, and the key they verify against. */

@@ -7,11 +7,11 @@
  */
 import { documentIndex, nameIndex, phoneIndex } from '../crypto/index.ts';
 import { normalizeDocumentNumber } from '../domain/documents.ts';
-import type { IdentityView } from '../domain/masking.ts';
 import { DOCUMENT_TYPES } from '../domain/model.ts';
 import type { Classification, DocumentType } from '../domain/model.ts';
 import { normalizeName, validateName } from '../domain/name.ts';
 import { normalizePhone } from '../domain/phone.ts';
+import type { SearchMatch } from '../domain/views/cases.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
 import { accessAudit, authorize, filterAllowed, maskIdentity } from './access.service.ts';
@@ -24,14 +24,6 @@ export interface SearchInput {
   documentType?: DocumentType;
   documentCountry?: string;
   limit: number;
-}
-
-export interface SearchMatch {
-  subjectId: string;
-  jurisdictionCode: string;
-  identity: IdentityView;
-  /** The subject's own cases that the viewer may read. */
-  cases: { id: string; caseNumber: string; classification: Classification }[];
 }
 
 /** Most candidates examined for one search (a name bucket of a very large city). */

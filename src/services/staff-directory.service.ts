@@ -5,20 +5,13 @@
 import { divisionName } from '../domain/divisions.ts';
 import { jurisdictionPrefix } from '../domain/jurisdiction.ts';
 import type { Role } from '../domain/roles.ts';
+import type { StaffMember } from '../domain/views/staff.ts';
 import type { AppContext } from './app-context.ts';
 import { accessAudit, authorize } from './access.service.ts';
 import { appendAudit } from './audit.service.ts';
 import { notFound } from './errors.ts';
 import type { StaffRequest } from './staff-context.ts';
 import { decodeCursor, encodeCursor } from './staff-input.ts';
-
-export interface StaffMember {
-  id: string;
-  username: string;
-  role: Role;
-  jurisdiction: string;
-  jurisdictionName: string | null;
-}
 
 /** Active accounts of the actor's subtree (optionally of one role), by username. Audited as `list`. */
 export async function listStaff(ctx: AppContext, req: StaffRequest, q: { role?: Role; cursor?: string; limit: number }): Promise<{ items: StaffMember[]; nextCursor: string | null }> {

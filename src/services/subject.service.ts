@@ -5,9 +5,9 @@
  */
 import { nameIndex, phoneIndex } from '../crypto/index.ts';
 import { MASKABLE_FIELDS } from '../domain/masking.ts';
-import type { IdentityView } from '../domain/masking.ts';
 import type { DocumentType, Identity, IdentityDocument, Sex } from '../domain/model.ts';
 import { normalizeName } from '../domain/name.ts';
+import type { SubjectView } from '../domain/views/cases.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
 import { accessAudit, authorize, maskIdentity } from './access.service.ts';
@@ -19,14 +19,6 @@ import type { OpenSubject } from './staff-records.ts';
 import type { StaffRequest } from './staff-context.ts';
 import { validateIdentity } from './staff-input.ts';
 import { documentIndexes, sealSubjectJson } from './subject-cipher.ts';
-
-export interface SubjectView {
-  id: string;
-  jurisdictionCode: string;
-  streetCode: string | null;
-  identity: IdentityView;
-  abilities: { edit: boolean; addTravel: boolean; reveal: string[] };
-}
 
 export interface IdentityChange {
   name?: string;

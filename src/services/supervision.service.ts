@@ -4,6 +4,7 @@ import { DEFAULT_THRESHOLDS, detectAlerts, lookbackMinutes } from '../audit/supe
 import type { AlertCandidate, SupervisionThresholds } from '../audit/supervision.ts';
 import { randomId } from '../crypto/index.ts';
 import { jurisdictionPrefix } from '../domain/jurisdiction.ts';
+import type { AlertView, AuditEventView } from '../domain/views/audit.ts';
 import type { AuditEventRecord, Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
 import { appendAudit } from './audit.service.ts';
@@ -132,35 +133,6 @@ function alertRow(alert: AlertCandidate, jurisdiction: string, now: Date) {
 }
 
 // ---- supervisors and the data-protection officer ------------------------------------------------
-
-export interface AlertView {
-  readonly id: string;
-  readonly kind: string;
-  readonly accountId: string;
-  readonly jurisdiction: string;
-  readonly details: Record<string, string | number>;
-  readonly eventSeqs: number[];
-  readonly status: 'open' | 'closed';
-  readonly decision: string | null;
-  readonly decidedBy: string | null;
-  readonly decidedAt: string | null;
-  readonly createdAt: string;
-}
-
-export interface AuditEventView {
-  readonly seq: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly actorRole: string;
-  readonly action: string;
-  readonly resourceType: string;
-  readonly resourceId: string | null;
-  readonly subjectRef: string | null;
-  readonly purpose: string;
-  readonly reason: string | null;
-  readonly outcome: string;
-  readonly requestId: string | null;
-}
 
 /** Alerts of the actor's subtree with the given status, newest first. */
 export async function listAlerts(ctx: AppContext, req: StaffRequest, status: 'open' | 'closed', page: { after?: string | null; limit: number }) {

@@ -6,13 +6,14 @@
  */
 import { colocationToken, DEFAULT_SLOT_MS, slotsCovering } from '../crypto/index.ts';
 import type { TravelMode, TravelRecord } from '../domain/model.ts';
+import type { TravelView } from '../domain/views/cases.ts';
+import type { Page } from '../domain/views/page.ts';
 import type { TravelRecordRow } from '../storage/travel.repository.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
 import { accessAudit, authorize } from './access.service.ts';
 import { appendAudit } from './audit.service.ts';
 import { notFound } from './errors.ts';
-import type { Page } from './case.service.ts';
 import { checkOnlyFields, invalid, subjectKey } from './staff-records.ts';
 import type { StaffRequest } from './staff-context.ts';
 import { decodeCursor, encodeCursor, validateTravel } from './staff-input.ts';
@@ -20,17 +21,6 @@ import type { TravelFields } from './staff-input.ts';
 import { openTokenRef, openTravel, sealTravel } from './subject-cipher.ts';
 import { removeDistrictDayTokens, writeDistrictDayTokens } from './tracing/district-tokens.ts';
 import { recomputeRiskStatus } from './tracing/risk-status.service.ts';
-
-export interface TravelView {
-  id: string;
-  subjectId: string;
-  mode: TravelMode;
-  placeId: string | null;
-  placeName: string | null;
-  placeText: string | null;
-  arrival: string;
-  departure: string;
-}
 
 /** A page of a subject's travel records (one audit event for the page). */
 export async function listTravel(ctx: AppContext, req: StaffRequest, subjectId: string, q: { cursor?: string; limit: number }): Promise<Page<TravelView>> {

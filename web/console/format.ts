@@ -1,5 +1,5 @@
 /** Small formatting helpers shared by the pages. */
-import type { Page } from './types.ts';
+import type { Page } from '../../src/domain/views/page.ts';
 
 /** Lists may come as a page `{ items }` or a bare array. */
 export const itemsOf = <T,>(r: Page<T> | { items: T[] } | T[]): T[] => (Array.isArray(r) ? r : r.items);

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { post } from './api.ts';
 import { errorMessage } from './form.tsx';
 import { t } from './i18n.ts';
-import type { FieldView, MaskableField } from './types.ts';
+import type { FieldView, MaskableField } from '../../src/domain/masking.ts';
 import { reasonProblem } from './validate.ts';
 
 /** The current time, refreshed every `ms` while mounted. */

@@ -3,6 +3,8 @@
  * signature checks) and its self-check (web/public/selfcheck). Everything here is public data:
  * published, signed releases and the public venue registry, downloaded whole when a page loads.
  */
+import type { PublicVenue } from '../../src/domain/views/public.ts';
+
 export type Lang = 'zh' | 'en';
 
 /** One published exposure point (an item of a verified `exposure_points` release). */
@@ -22,14 +24,8 @@ export interface ExposurePoint {
   readonly advice: string;
 }
 
-/** One venue of the public venue registry (no homes, no workplaces). */
-export interface PublicVenue {
-  readonly id: string;
-  readonly name: string;
-  readonly address: string;
-  readonly district: string;
-  readonly category: string;
-}
+/** One venue of the public venue registry, as `GET /public/venues` sends it (declared with the server's views). */
+export type { PublicVenue };
 
 /** What the self-check needs; the shell loads it with the page, before anything is entered. */
 export interface SelfCheckData {

@@ -3,7 +3,7 @@
  * where and when they shared a place with the case, and what was decided.
  */
 import { isInJurisdiction } from '../../domain/jurisdiction.ts';
-import type { IdentityView } from '../../domain/masking.ts';
+import type { CandidateView } from '../../domain/views/tracing.ts';
 import type { CandidateRow } from '../../storage/tracing.repository.ts';
 import type { Repositories } from '../../storage/store.ts';
 import type { AppContext } from '../app-context.ts';
@@ -15,20 +15,6 @@ import { openSubjectJson } from '../subject-cipher.ts';
 import { iso } from './tracing-records.ts';
 import type { CandidateDetails, DismissalNote } from './tracing-records.ts';
 
-export interface CandidateView {
-  id: string;
-  caseId: string;
-  status: 'open' | 'confirmed' | 'dismissed';
-  /** 1 = most overlap. */
-  rank: number;
-  subject: { id: string; jurisdictionCode: string; identity: IdentityView; livesElsewhere: boolean };
-  totalOverlapMinutes: number;
-  firstExposure: string;
-  lastExposure: string;
-  overlaps: { placeId: string; placeName: string | null; from: string; to: string; minutes: number }[];
-  contactId: string | null;
-  dismissal: { reason: string; note: string | null; by: string; at: string } | null;
-}
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 

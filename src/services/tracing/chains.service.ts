@@ -7,8 +7,9 @@
  * person, otherwise its case number or nothing.
  */
 import type { ContactExposure, Classification } from '../../domain/model.ts';
+import type { ChainNodeView, ChainView, ClusterExportView } from '../../domain/views/tracing.ts';
 import { buildChainGraph, exportCluster } from '../../tracing/chains.ts';
-import type { ChainCase, ChainEdgeInput, ChainGraph, ClusterExport, NodeKind } from '../../tracing/chains.ts';
+import type { ChainCase, ChainEdgeInput, ChainGraph } from '../../tracing/chains.ts';
 import type { Repositories } from '../../storage/store.ts';
 import type { AppContext } from '../app-context.ts';
 import { accessAudit, authorize, filterAllowed, maskIdentity } from '../access.service.ts';
@@ -20,28 +21,6 @@ import { openSubjectJson, unwrapDataKey } from '../subject-cipher.ts';
 import type { SecondaryExposure } from './tracing-records.ts';
 
 export const DEFAULT_MAX_NODES = 300;
-
-export interface ChainNodeView {
-  id: string;
-  /** Masked name (viewer may read the person), else the case number, else null. */
-  label: string | null;
-  labelKind: 'masked_name' | 'case_number' | 'none';
-  kind: NodeKind;
-  caseIds: string[];
-  caseNumbers: string[];
-  reportDate: string | null;
-  confirmationDate: string | null;
-  generation: number;
-}
-
-export interface ChainView {
-  caseId: string;
-  rootSubjectId: string;
-  /** The walk stopped at `maxNodes` people: the cluster is larger than shown. */
-  truncated: boolean;
-  nodes: ChainNodeView[];
-  edges: ChainEdgeInput[];
-}
 
 /** The cluster of a case as a graph, labels masked; audited (the chain, and each person given a masked name). */
 export async function chainOfCase(ctx: AppContext, req: StaffRequest, caseId: string, maxNodes = DEFAULT_MAX_NODES): Promise<ChainView> {
@@ -71,7 +50,7 @@ export async function chainOfCase(ctx: AppContext, req: StaffRequest, caseId: st
 }
 
 /** The cluster of a case without identities (no names, ids, case numbers or places): people are n1, n2…; audited. */
-export async function exportClusterOfCase(ctx: AppContext, req: StaffRequest, caseId: string, maxNodes = DEFAULT_MAX_NODES): Promise<{ format: ClusterExport['format']; nodes: ClusterExport['nodes'][number][]; edges: ClusterExport['edges'][number][]; truncated: boolean }> {
+export async function exportClusterOfCase(ctx: AppContext, req: StaffRequest, caseId: string, maxNodes = DEFAULT_MAX_NODES): Promise<ClusterExportView> {
   const authorized = await authorize(ctx, req, 'export', { type: 'chain', parent: { type: 'case', id: caseId } });
   return ctx.store.transaction(async (repos) => {
     const { graph, truncated } = await loadCluster(ctx, repos, caseId, maxNodes);

@@ -8,6 +8,8 @@
 import { randomId } from '../../crypto/index.ts';
 import { isInJurisdiction } from '../../domain/jurisdiction.ts';
 import type { ExposureType } from '../../domain/model.ts';
+import { DISMISS_REASONS } from '../../domain/views/tracing.ts';
+import type { CandidateView, Confirmed, DiscoveryResult, DismissReason } from '../../domain/views/tracing.ts';
 import { dateOf, infectiousWindow } from '../../tracing/interval.ts';
 import { DEFAULT_TRACING_SETTINGS } from '../../tracing/settings.ts';
 import type { TracingSettings } from '../../tracing/settings.ts';
@@ -24,7 +26,6 @@ import type { StaffRequest } from '../staff-context.ts';
 import { validateExposure } from '../staff-input.ts';
 import { openCaseDetails, openSubjectJson, sealSubjectJson } from '../subject-cipher.ts';
 import { candidateViews } from './candidate-view.ts';
-import type { CandidateView } from './candidate-view.ts';
 import { discoverForTrails, loadCaseTrails } from './discovery-engine.ts';
 import type { DiscoveryProbe } from './discovery-engine.ts';
 import { startQuarantine } from './follow-up.service.ts';
@@ -34,15 +35,8 @@ import { authorizeFacts } from './tracing-access.ts';
 import { dataKeyOf, iso } from './tracing-records.ts';
 import type { CandidateDetails, DismissalNote } from './tracing-records.ts';
 
-export const DISMISS_REASONS = ['separate_space', 'protective_equipment', 'brief_passing', 'record_error', 'other'] as const;
-export type DismissReason = (typeof DISMISS_REASONS)[number];
-
-export interface DiscoveryResult {
-  caseId: string;
-  window: { start: string; end: string };
-  bufferMinutes: number;
-  candidates: CandidateView[];
-}
+/** Re-exported for the route schemas (src/http/routes/tracing.schema.ts); declared with the views. */
+export { DISMISS_REASONS };
 
 export interface DiscoveryOptions {
   readonly settings?: TracingSettings;
@@ -138,13 +132,6 @@ export async function listCandidates(ctx: AppContext, req: StaffRequest, caseId:
 export interface ConfirmInput {
   exposureType?: ExposureType;
   setting?: string | null;
-}
-
-export interface Confirmed {
-  candidate: CandidateView;
-  contactId: string;
-  quarantineId: string;
-  handoverId: string | null;
 }
 
 /**

@@ -9,6 +9,8 @@
 import { randomId, timeOrderedId } from '../../crypto/index.ts';
 import { addDays, compareIsoDate, parseIsoDate } from '../../domain/dates.ts';
 import type { Classification, ContactExposure } from '../../domain/model.ts';
+import { END_REASONS } from '../../domain/views/tracing.ts';
+import type { ConvertedView, EndReason, QuarantineView } from '../../domain/views/tracing.ts';
 import { DEFAULT_TRACING_SETTINGS } from '../../tracing/settings.ts';
 import type { TracingSettings } from '../../tracing/settings.ts';
 import type { ContactRow } from '../../storage/contact.repository.ts';
@@ -23,14 +25,13 @@ import type { StaffRequest } from '../staff-context.ts';
 import { detailsOf, validateCaseFields, validateExposure } from '../staff-input.ts';
 import { generatedCaseNumber, openSubjectJson, sealSubjectJson } from '../subject-cipher.ts';
 import { quarantineView } from './quarantine-view.ts';
-import type { QuarantineView } from './quarantine-view.ts';
 import { recomputeRiskStatus } from './risk-status.service.ts';
 import { authorizeFacts, authorizeQuarantine } from './tracing-access.ts';
 import { dataKeyOf } from './tracing-records.ts';
 import type { FollowupEntry, QuarantineState } from './tracing-records.ts';
 
-export const END_REASONS = ['completed', 'released_early', 'lost_to_follow_up', 'other'] as const;
-export type EndReason = (typeof END_REASONS)[number];
+/** Re-exported for the route schemas (src/http/routes/tracing.schema.ts); declared with the views. */
+export { END_REASONS };
 
 const conflict = (message: string, field?: string) => new ServiceError('ERR_CONFLICT', message, field);
 
@@ -150,7 +151,7 @@ export interface ConvertInput {
  * contact's subject in their own jurisdiction, the converting investigator assigned to it, the
  * quarantine marked converted. The contact link stays: it is the edge of the transmission chain.
  */
-export async function convertToCase(ctx: AppContext, req: StaffRequest, id: string, input: ConvertInput): Promise<QuarantineView & { newCaseId: string }> {
+export async function convertToCase(ctx: AppContext, req: StaffRequest, id: string, input: ConvertInput): Promise<ConvertedView> {
   const kase = validateCaseFields({ classification: input.classification, reportDate: input.reportDate, onsetDate: input.onsetDate ?? null, confirmationDate: input.confirmationDate ?? null }, todayOf(req), '');
   const { authorized, quarantine } = await authorizeQuarantine(ctx, req, 'update', id);
   const subject = await ctx.store.subjects.getSubject(quarantine.subject_id);

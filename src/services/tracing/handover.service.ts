@@ -6,7 +6,7 @@
  */
 import { randomId } from '../../crypto/index.ts';
 import { isInJurisdiction, jurisdictionPrefix } from '../../domain/jurisdiction.ts';
-import type { FieldView } from '../../domain/masking.ts';
+import type { HandoverView } from '../../domain/views/tracing.ts';
 import type { ContactRow } from '../../storage/contact.repository.ts';
 import type { Repositories } from '../../storage/store.ts';
 import type { AppContext } from '../app-context.ts';
@@ -20,18 +20,6 @@ import { openSubjectJson, sealSubjectJson } from '../subject-cipher.ts';
 import { authorizeFacts, handoverFacts } from './tracing-access.ts';
 import { dataKeyOf } from './tracing-records.ts';
 import type { QuarantineState } from './tracing-records.ts';
-
-export interface HandoverView {
-  id: string;
-  status: 'pending' | 'accepted' | 'declined';
-  fromJurisdiction: string;
-  toJurisdiction: string;
-  createdAt: string;
-  contactId: string;
-  quarantineId: string | null;
-  subject: { id: string; jurisdictionCode: string; name: FieldView };
-  decidedAt: string | null;
-}
 
 /** Records a pending hand-over in the caller's transaction (from the confirming of a contact); audited. */
 export async function createHandover(ctx: AppContext, repos: Repositories, req: StaffRequest, link: ContactRow, from: string, to: string, authorized: Authorized): Promise<string> {

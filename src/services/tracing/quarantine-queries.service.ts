@@ -5,8 +5,10 @@
 import { randomId } from '../../crypto/index.ts';
 import { jurisdictionPrefix } from '../../domain/jurisdiction.ts';
 import { identityField } from '../../domain/masking.ts';
-import type { FieldView } from '../../domain/masking.ts';
 import type { ContactExposure } from '../../domain/model.ts';
+import type { Page } from '../../domain/views/page.ts';
+import { QUARANTINE_STATUSES } from '../../domain/views/tracing.ts';
+import type { QuarantineStatus, QuarantineSummary } from '../../domain/views/tracing.ts';
 import { decide } from '../../policy/decide.ts';
 import type { QuarantineRow } from '../../storage/tracing.repository.ts';
 import type { Repositories } from '../../storage/store.ts';
@@ -19,24 +21,13 @@ import { decodeCursor, encodeCursor } from '../staff-input.ts';
 import { auditAll, invalid, openSubjects } from '../staff-records.ts';
 import type { StaffRequest } from '../staff-context.ts';
 import { openSubjectJson } from '../subject-cipher.ts';
-import type { Page } from '../case.service.ts';
 import { authorizeQuarantine, quarantineFacts } from './tracing-access.ts';
 
-export interface QuarantineSummary {
-  id: string;
-  status: string;
-  contactId: string;
-  caseId: string;
-  jurisdictionCode: string;
-  subject: { id: string; name: FieldView };
-  quarantineStart: string | null;
-  quarantineEnd: string | null;
-}
-
-export const QUARANTINE_STATUSES = ['active', 'ended', 'converted'] as const;
+/** Re-exported for the route schemas (src/http/routes/tracing.schema.ts); declared with the views. */
+export { QUARANTINE_STATUSES };
 
 /** The quarantines of the actor's subtree that the actor may follow up (a tracer: those of their cases or assigned to them). */
-export async function listQuarantines(ctx: AppContext, req: StaffRequest, q: { status?: (typeof QUARANTINE_STATUSES)[number]; cursor?: string; limit: number }): Promise<Page<QuarantineSummary>> {
+export async function listQuarantines(ctx: AppContext, req: StaffRequest, q: { status?: QuarantineStatus; cursor?: string; limit: number }): Promise<Page<QuarantineSummary>> {
   const status = q.status ?? 'active';
   if (!QUARANTINE_STATUSES.includes(status)) throw invalid('status', `must be one of ${QUARANTINE_STATUSES.join(', ')}`);
   const after = decodeCursor(q.cursor, 1);

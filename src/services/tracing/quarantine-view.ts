@@ -4,8 +4,8 @@
  * hand-over, and what the viewer may do next (from the policy, so the console never re-implements it).
  */
 import { todayIsoDate } from '../../domain/dates.ts';
-import type { IdentityView } from '../../domain/masking.ts';
-import type { ContactExposure, ExposureType } from '../../domain/model.ts';
+import type { ContactExposure } from '../../domain/model.ts';
+import type { FollowupView, QuarantineView } from '../../domain/views/tracing.ts';
 import { decide } from '../../policy/decide.ts';
 import type { Action } from '../../policy/types.ts';
 import type { QuarantineRow } from '../../storage/tracing.repository.ts';
@@ -18,30 +18,8 @@ import { openSubject } from '../staff-records.ts';
 import type { StaffRequest } from '../staff-context.ts';
 import { openSubjectJson } from '../subject-cipher.ts';
 import { storedRiskStatuses } from './risk-status.service.ts';
-import type { RiskStatusView } from './risk-status.service.ts';
 import type { FollowupEntry, QuarantineState } from './tracing-records.ts';
 
-export interface FollowupView extends FollowupEntry { id: string; createdAt: string; createdBy: string }
-
-export interface QuarantineView {
-  id: string;
-  status: 'active' | 'ended' | 'converted';
-  contactId: string;
-  caseId: string;
-  jurisdictionCode: string;
-  assignedTo: string | null;
-  subject: { id: string; jurisdictionCode: string; identity: IdentityView };
-  exposure: { exposureType: ExposureType; exposureDate: string; setting: string | null };
-  quarantineStart: string | null;
-  quarantineEnd: string | null;
-  /** Days left including today (0 once over). */
-  daysLeft: number;
-  entries: FollowupView[];
-  events: QuarantineState['events'];
-  riskStatus: Omit<RiskStatusView, 'subjectId'> | null;
-  handover: { id: string; status: string; toJurisdiction: string } | null;
-  abilities: { addEntry: boolean; extend: boolean; end: boolean; convert: boolean; reveal: boolean };
-}
 
 const DAY = 86_400_000;
 

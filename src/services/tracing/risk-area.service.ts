@@ -8,6 +8,7 @@
  */
 import { colocationToken, DecryptionError, DEFAULT_SLOT_MS, randomId, slotsCovering } from '../../crypto/index.ts';
 import { areaOf, isInJurisdiction, jurisdictionPrefix } from '../../domain/jurisdiction.ts';
+import type { DeclaredRiskArea, RiskAreaView } from '../../domain/views/tracing.ts';
 import { daysCovering, overlapMs } from '../../tracing/interval.ts';
 import type { Interval } from '../../tracing/interval.ts';
 import { ACTIVE_RISK_RULES, RISK_LEVELS } from '../../tracing/risk-rules.ts';
@@ -37,23 +38,6 @@ export interface RiskAreaInput {
   validUntil: string;
 }
 
-export interface RiskAreaView {
-  id: string;
-  level: RiskLevel;
-  kind: 'district' | 'venue';
-  districtCode: string;
-  placeId: string | null;
-  placeName: string | null;
-  windowStart: string;
-  windowEnd: string;
-  validFrom: string;
-  validUntil: string;
-  declaredBy: string;
-  createdAt: string;
-  revokedAt: string | null;
-  active: boolean;
-}
-
 const MAX_WINDOW_MS = 31 * 86_400_000;
 const MAX_VALIDITY_MS = 90 * 86_400_000;
 
@@ -64,7 +48,7 @@ function instant(field: string, v: string | undefined): number {
 }
 
 /** Declares a risk area, then finds who stayed in it (on tokens) and recomputes their risk status. */
-export async function declareRiskArea(ctx: AppContext, req: StaffRequest, input: RiskAreaInput): Promise<{ area: RiskAreaView; peopleFound: number }> {
+export async function declareRiskArea(ctx: AppContext, req: StaffRequest, input: RiskAreaInput): Promise<DeclaredRiskArea> {
   if (!(RISK_LEVELS as readonly string[]).includes(input.level)) throw invalid('level', `must be one of ${RISK_LEVELS.join(', ')}`);
   const start = instant('windowStart', input.windowStart);
   const end = instant('windowEnd', input.windowEnd);

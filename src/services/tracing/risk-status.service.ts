@@ -11,6 +11,7 @@ import type { DataKey } from '../../crypto/index.ts';
 import { isInJurisdiction } from '../../domain/jurisdiction.ts';
 import { addDays, todayIsoDate } from '../../domain/dates.ts';
 import type { Classification, ContactExposure } from '../../domain/model.ts';
+import type { RiskStatusView } from '../../domain/views/tracing.ts';
 import { overlapMs } from '../../tracing/interval.ts';
 import { ACTIVE_RISK_RULES, evaluateRisk, reasonLabel } from '../../tracing/risk-rules.ts';
 import type { RiskFacts, RiskLevel, RiskResult, RiskRules, RiskStatus } from '../../tracing/risk-rules.ts';
@@ -25,13 +26,8 @@ import type { StaffRequest } from '../staff-context.ts';
 import { openSubjectJson, openTravel, unwrapDataKey } from '../subject-cipher.ts';
 import type { SecondaryExposure } from './tracing-records.ts';
 
-export interface RiskStatusView {
-  subjectId: string;
-  status: RiskStatus;
-  reason: string;
-  label: { en: string; zh: string };
-  computedAt: string;
-}
+/** Re-exported for quarantine-view.ts; declared with the views. */
+export type { RiskStatusView };
 
 export interface RiskOptions {
   readonly rules?: RiskRules;

@@ -4,9 +4,9 @@
  * under the secondary contact's own key. Their risk status follows the rules (default: yellow).
  */
 import { randomId } from '../../crypto/index.ts';
-import type { IdentityView } from '../../domain/masking.ts';
 import { EXPOSURE_TYPES } from '../../domain/model.ts';
 import type { ExposureType } from '../../domain/model.ts';
+import type { SecondaryContactView } from '../../domain/views/tracing.ts';
 import type { AppContext } from '../app-context.ts';
 import { accessAudit, authorize, maskIdentity, revealGrantsOf } from '../access.service.ts';
 import { appendAudit } from '../audit.service.ts';
@@ -20,14 +20,6 @@ import { recomputeRiskStatus } from './risk-status.service.ts';
 import { authorizeFacts } from './tracing-access.ts';
 import { dataKeyOf } from './tracing-records.ts';
 import type { SecondaryExposure } from './tracing-records.ts';
-
-export interface SecondaryContactView {
-  id: string;
-  contactId: string;
-  createdAt: string;
-  subject: { id: string; jurisdictionCode: string; identity: IdentityView };
-  exposure: SecondaryExposure;
-}
 
 export interface SecondaryInput {
   subjectId?: string;

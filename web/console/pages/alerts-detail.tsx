@@ -14,7 +14,7 @@ import { PATHS } from '../nav.ts';
 import { Link } from '../router.tsx';
 import { useStore } from '../store.ts';
 import { AUDIT, AccountRef, AuditPurposeNotice, EventsTable, noteProblem } from './audit-shared.tsx';
-import type { Alert, AuditEvent } from './audit-shared.tsx';
+import type { AlertView as Alert, AuditEventView as AuditEvent } from '../../../src/domain/views/audit.ts';
 import { KindBadge, alertDetails, splitDecision } from './alerts.tsx';
 
 function Fact({ name, children }: { name: string; children: ComponentChildren }) {

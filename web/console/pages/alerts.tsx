@@ -10,9 +10,9 @@ import { label, t } from '../i18n.ts';
 import { dateTime } from '../format.ts';
 import { PATHS } from '../nav.ts';
 import { Link } from '../router.tsx';
-import type { Page } from '../types.ts';
+import type { Page } from '../../../src/domain/views/page.ts';
 import { AUDIT, AccountRef, AuditPurposeNotice } from './audit-shared.tsx';
-import type { Alert } from './audit-shared.tsx';
+import type { AlertView as Alert } from '../../../src/domain/views/audit.ts';
 
 const PAGE_SIZE = 20;
 

@@ -4,7 +4,8 @@ import { get, seg } from '../api.ts';
 import { FormError, errorMessage } from '../form.tsx';
 import { districtName, t } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import type { AssignedCase, Page } from '../types.ts';
+import type { Page } from '../../../src/domain/views/page.ts';
+import type { AssignedCase } from '../../../src/domain/views/staff.ts';
 import { dateTime, itemsOf } from '../format.ts';
 import { ClassBadge } from './case-list.tsx';
 

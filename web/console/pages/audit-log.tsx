@@ -16,7 +16,7 @@ import { label, t } from '../i18n.ts';
 import type { MessageKey } from '../i18n.ts';
 import { residentIdProblem } from '../validate.ts';
 import { AUDIT, AuditPurposeNotice, EventsTable, localDate, localToIso, postForFile, saveFile } from './audit-shared.tsx';
-import type { AuditEvent } from './audit-shared.tsx';
+import type { AuditEventView as AuditEvent } from '../../../src/domain/views/audit.ts';
 import { CheckpointCard } from './audit-checkpoint.tsx';
 
 const PAGE_SIZE = 50;

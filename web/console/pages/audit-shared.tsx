@@ -1,9 +1,11 @@
 /**
  * What the supervision and audit pages share: the shapes of the answers of
- * src/http/routes/supervision.schema.ts, the table of audit events, the notice that these pages
+ * src/http/routes/supervision.schema.ts (alerts and audit events: src/domain/views/audit.ts, the
+ * services' own types), the table of audit events, the notice that these pages
  * state the purpose `audit`, the note rule of closing an alert, and the file download of the CSV
  * export. Audit events hold no personal value (docs/AUDIT.md): ids, codes, times, reasons.
  */
+import type { AuditEventView as AuditEvent } from '../../../src/domain/views/audit.ts';
 import { ApiError, seg, session } from '../api.ts';
 import type { Purpose } from '../api.ts';
 import { label, t } from '../i18n.ts';
@@ -16,38 +18,6 @@ import { Link } from '../router.tsx';
 export const AUDIT: { purpose: Purpose } = { purpose: 'audit' };
 
 export type AlertKind = 'break_glass' | 'reveal_burst' | 'enumeration' | 'out_of_scope' | 'unusual_hours' | 'failed_sign_in';
-
-export interface Alert {
-  id: string;
-  kind: AlertKind | string;
-  accountId: string;
-  jurisdiction: string;
-  /** Counts and window only (`count`, `windowMinutes`, `localHour`, `timeZone`, `resourceType`). */
-  details: Record<string, string | number>;
-  eventSeqs: number[];
-  status: 'open' | 'closed';
-  /** `justified: <note>` or `escalated: <note>` once closed. */
-  decision: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  createdAt: string;
-}
-
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  actor: string;
-  actorRole: string;
-  action: string;
-  resourceType: string;
-  resourceId: string | null;
-  /** A keyed HMAC of the subject id: links events about one person without naming them. */
-  subjectRef: string | null;
-  purpose: string;
-  reason: string | null;
-  outcome: string;
-  requestId: string | null;
-}
 
 export interface ActivityCount {
   action: string;

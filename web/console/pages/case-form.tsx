@@ -10,7 +10,7 @@ import type { Form, Values } from '../form.tsx';
 import { label, t } from '../i18n.ts';
 import type { MessageKey } from '../i18n.ts';
 import { navigate } from '../router.tsx';
-import type { CaseDetail, CreatedCase } from '../types.ts';
+import type { CaseDetailView as CaseDetail, CreatedCase } from '../../../src/domain/views/cases.ts';
 import { dateProblem } from '../validate.ts';
 import { PERSON_ALIASES, PERSON_FIELDS, PERSON_SPEC, PersonFields, personBody, personProblems } from './person-fields.tsx';
 

@@ -11,7 +11,8 @@ import { DISTRICTS, districtName, label, lang, t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import type { NavState } from '../router.tsx';
 import { useStore } from '../store.ts';
-import type { CaseSummary, Page } from '../types.ts';
+import type { CaseSummaryView as CaseSummary } from '../../../src/domain/views/cases.ts';
+import type { Page } from '../../../src/domain/views/page.ts';
 import { dateProblem } from '../validate.ts';
 
 export interface CaseFilters {

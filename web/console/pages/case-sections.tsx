@@ -10,7 +10,9 @@ import { FormError, errorMessage } from '../form.tsx';
 import { label, t } from '../i18n.ts';
 import { Link } from '../router.tsx';
 import { useStore } from '../store.ts';
-import type { CaseDetail, ContactView, NoteView, Page, StaffMember, TravelView } from '../types.ts';
+import type { CaseDetailView as CaseDetail, ContactView, NoteView, TravelView } from '../../../src/domain/views/cases.ts';
+import type { Page } from '../../../src/domain/views/page.ts';
+import type { StaffMember } from '../../../src/domain/views/staff.ts';
 import { MaskedName } from './case-list.tsx';
 
 const NO_ACCESS = 'no-access';

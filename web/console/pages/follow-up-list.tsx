@@ -10,11 +10,11 @@ import { get, query, seg } from '../api.ts';
 import { FormError, errorMessage } from '../form.tsx';
 import { districtName, label, t } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import type { Page } from '../types.ts';
+import type { Page } from '../../../src/domain/views/page.ts';
+import type { QuarantineSummary } from '../../../src/domain/views/tracing.ts';
 import { MaskedName } from './case-list.tsx';
 import { FollowUp } from './tracing.tsx';
 import { FOLLOW_UP } from './tracing-shared.ts';
-import type { QuarantineSummary } from './tracing-shared.ts';
 
 const PAGE_SIZE = 20;
 const STATUSES = ['active', 'ended', 'converted'] as const;

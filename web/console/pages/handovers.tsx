@@ -11,10 +11,11 @@ import { FormError, Notice, errorMessage } from '../form.tsx';
 import { districtName, label, t } from '../i18n.ts';
 import type { MessageKey } from '../i18n.ts';
 import { dateTime, itemsOf } from '../format.ts';
-import type { Page, StaffMember } from '../types.ts';
+import type { Page } from '../../../src/domain/views/page.ts';
+import type { StaffMember } from '../../../src/domain/views/staff.ts';
+import type { HandoverView as Handover } from '../../../src/domain/views/tracing.ts';
 import { MaskedName } from './case-list.tsx';
 import { TRACING } from './tracing-shared.ts';
-import type { Handover } from './tracing-shared.ts';
 
 type Staff = StaffMember & { jurisdiction: string };
 

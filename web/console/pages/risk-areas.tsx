@@ -17,7 +17,7 @@ import { dateTime } from '../format.ts';
 import { useStore } from '../store.ts';
 import { localToIso } from './audit-shared.tsx';
 import { TRACING } from './tracing-shared.ts';
-import type { DeclaredRiskArea, RiskArea } from './tracing-shared.ts';
+import type { DeclaredRiskArea, RiskAreaView as RiskArea } from '../../../src/domain/views/tracing.ts';
 
 type F = 'level' | 'kind' | 'districtCode' | 'placeId' | 'windowStart' | 'windowEnd' | 'validFrom' | 'validUntil';
 

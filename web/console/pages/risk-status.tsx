@@ -4,17 +4,14 @@
  * `GET /api/subjects/:id/risk-status` for the person of a case.
  */
 import { useEffect, useState } from 'preact/hooks';
+import type { RiskStatusView } from '../../../src/domain/views/tracing.ts';
 import { get, seg } from '../api.ts';
 import type { CallOptions } from '../api.ts';
 import { label, lang, t } from '../i18n.ts';
 import { useStore } from '../store.ts';
 
-export interface RiskStatus {
-  status: 'green' | 'yellow' | 'red';
-  reason: string;
-  label: { en: string; zh: string };
-  computedAt: string;
-}
+/** A status as a quarantine's view carries it (the person is the quarantine's). */
+export type RiskStatus = Omit<RiskStatusView, 'subjectId'>;
 
 /** The colour as a badge (the word, not only the colour) and the reason in the current language. */
 export function RiskBadge({ risk }: { risk: RiskStatus }) {

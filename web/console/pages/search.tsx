@@ -9,7 +9,7 @@ import { Field, FormError, SelectField, useForm } from '../form.tsx';
 import { districtName, label, t } from '../i18n.ts';
 import type { MessageKey } from '../i18n.ts';
 import { Link } from '../router.tsx';
-import type { SearchMatch } from '../types.ts';
+import type { SearchMatch } from '../../../src/domain/views/cases.ts';
 import { phoneProblem, residentIdProblem } from '../validate.ts';
 import { ClassBadge, MaskedName } from './case-list.tsx';
 

@@ -5,7 +5,7 @@
  * for screen readers and copying, the same nodes and links as two tables.
  */
 import { label, t } from '../i18n.ts';
-import type { Chain, ChainEdge, ChainNode } from './tracing-shared.ts';
+import type { ChainEdgeView as ChainEdge, ChainNodeView as ChainNode, ChainView as Chain } from '../../../src/domain/views/tracing.ts';
 import { NODE_KINDS } from './tracing-shared.ts';
 
 const R = 16;

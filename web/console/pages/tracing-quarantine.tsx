@@ -17,6 +17,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { CLASSIFICATIONS, EXPOSURE_TYPES } from '../../../src/domain/model.ts';
+import { END_REASONS } from '../../../src/domain/views/tracing.ts';
+import type { ConvertedView as Converted, QuarantineView as QuarantineDetail, SecondaryContactView as SecondaryContact } from '../../../src/domain/views/tracing.ts';
 import { ApiError, get, post, seg } from '../api.ts';
 import { Field, FormError, Notice, SelectField, errorMessage, useForm } from '../form.tsx';
 import type { Values } from '../form.tsx';
@@ -28,8 +30,7 @@ import { dateProblem } from '../validate.ts';
 import { noteProblem } from './audit-shared.tsx';
 import { MaskedName } from './case-list.tsx';
 import { PERSON_ALIASES, PERSON_FIELDS, PERSON_SPEC, PersonFields, personBody, personProblems } from './person-fields.tsx';
-import { END_REASONS, FOLLOW_UP, INVESTIGATION, TRACING, chinaDate } from './tracing-shared.ts';
-import type { Converted, QuarantineDetail, SecondaryContact } from './tracing-shared.ts';
+import { FOLLOW_UP, INVESTIGATION, TRACING, chinaDate } from './tracing-shared.ts';
 
 type Action = 'call' | 'extend' | 'end' | 'convert';
 

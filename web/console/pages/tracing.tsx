@@ -12,6 +12,8 @@
  * header's selector says; the page says so. It never reads the case itself.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { DISMISS_REASONS } from '../../../src/domain/views/tracing.ts';
+import type { CandidateView as Candidate, ChainView as Chain, ClusterExportView as ClusterExport, Confirmed, DiscoveryResult, QuarantineSummary, QuarantineView as QuarantineDetail } from '../../../src/domain/views/tracing.ts';
 import { ApiError, get, post, seg, session } from '../api.ts';
 import { Field, FormError, Notice, SelectField, errorMessage, useForm } from '../form.tsx';
 import { districtName, label, t } from '../i18n.ts';
@@ -25,8 +27,7 @@ import { MaskedName } from './case-list.tsx';
 import { RiskBadge } from './risk-status.tsx';
 import { ChainGraph, ChainTables } from './tracing-chain.tsx';
 import { QuarantineActions, SecondaryContacts } from './tracing-quarantine.tsx';
-import { DISMISS_REASONS, FOLLOW_UP, INVESTIGATION, SYMPTOMS, TRACING, chinaDate, clock } from './tracing-shared.ts';
-import type { Candidate, Chain, ClusterExport, Confirmed, DiscoveryResult, QuarantineDetail, QuarantineSummary } from './tracing-shared.ts';
+import { FOLLOW_UP, INVESTIGATION, SYMPTOMS, TRACING, chinaDate, clock } from './tracing-shared.ts';
 
 const EXPOSURE_TYPES = ['shared_venue', 'household', 'workplace', 'transport', 'healthcare', 'other'] as const;
 

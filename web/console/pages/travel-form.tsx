@@ -9,7 +9,8 @@ import { Field, FormError, SelectField, errorMessage, useForm } from '../form.ts
 import { label, t } from '../i18n.ts';
 import type { MessageKey } from '../i18n.ts';
 import { navigate } from '../router.tsx';
-import type { Page, TravelView } from '../types.ts';
+import type { TravelView } from '../../../src/domain/views/cases.ts';
+import type { Page } from '../../../src/domain/views/page.ts';
 import { itemsOf } from '../format.ts';
 
 const FIELDS = { mode: 'venue_visit', placeId: '', placeText: '', arrival: '', departure: '' };
