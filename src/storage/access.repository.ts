@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Insertable, Selectable, Transaction } from 'kysely';
+import type { AssignedCase } from '../domain/views/staff.ts';
 import type { AlertTable, BreakGlassGrantTable, Database, RevealGrantTable } from './schema.ts';
 import type { Db } from './database.ts';
 import { precompiled } from './precompiled.ts';
@@ -46,15 +47,8 @@ export interface RecordOwnerRow {
   readonly caseId: string | null;
 }
 
-/** One of a staff member's assigned cases, with the case's clear metadata only. */
-export interface AssignedCaseRow {
-  readonly caseId: string;
-  readonly caseNumber: string;
-  readonly classification: string;
-  readonly jurisdiction: string;
-  readonly reportDate: string;
-  readonly assignedAt: string;
-}
+/** One of a staff member's assigned cases, with the case's clear metadata only: the row is the view the staff API sends. */
+export type AssignedCaseRow = AssignedCase;
 
 /** The clear facts of a staff account that assignment checks need. */
 export interface StaffFactsRow {
