@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { CLASSIFICATIONS, EXPOSURE_TYPES } from '../../domain/model.ts';
-import { DISMISS_REASONS } from '../../services/tracing/discovery.service.ts';
-import { END_REASONS } from '../../services/tracing/follow-up.service.ts';
-import { QUARANTINE_STATUSES } from '../../services/tracing/quarantine-queries.service.ts';
+import { DISMISS_REASONS, END_REASONS, QUARANTINE_STATUSES } from '../../domain/views/tracing.ts';
 import { PersonBody } from './case.schema.ts';
 import { Cursor, Field, Id, IdentityView, IsoDate, IsoDateTime, Limit, Line } from './common.schema.ts';
 

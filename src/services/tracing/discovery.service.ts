@@ -36,7 +36,6 @@ import { dataKeyOf, iso } from './tracing-records.ts';
 import type { CandidateDetails, DismissalNote } from './tracing-records.ts';
 
 /** Re-exported for the route schemas (src/http/routes/tracing.schema.ts); declared with the views. */
-export { DISMISS_REASONS };
 
 export interface DiscoveryOptions {
   readonly settings?: TracingSettings;

@@ -31,7 +31,6 @@ import { dataKeyOf } from './tracing-records.ts';
 import type { FollowupEntry, QuarantineState } from './tracing-records.ts';
 
 /** Re-exported for the route schemas (src/http/routes/tracing.schema.ts); declared with the views. */
-export { END_REASONS };
 
 const conflict = (message: string, field?: string) => new ServiceError('ERR_CONFLICT', message, field);
 

@@ -24,7 +24,6 @@ import { openSubjectJson } from '../subject-cipher.ts';
 import { authorizeQuarantine, quarantineFacts } from './tracing-access.ts';
 
 /** Re-exported for the route schemas (src/http/routes/tracing.schema.ts); declared with the views. */
-export { QUARANTINE_STATUSES };
 
 /** The quarantines of the actor's subtree that the actor may follow up (a tracer: those of their cases or assigned to them). */
 export async function listQuarantines(ctx: AppContext, req: StaffRequest, q: { status?: QuarantineStatus; cursor?: string; limit: number }): Promise<Page<QuarantineSummary>> {
