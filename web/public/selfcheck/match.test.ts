@@ -79,7 +79,7 @@ describe('self-check matching', () => {
     }), { numRuns: 300 });
   });
 
-  it('200 stays against 100,000 points: index and match well under 100 ms in Node', () => {
+  it('200 stays against 100,000 points: the index finds exactly what the naive scan finds (timing: npm run bench -- selfcheck)', () => {
     // Deterministic: 2,000 venues, 50 one-to-four-hour windows each over 30 days.
     let seed = 7;
     const rnd = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
@@ -93,17 +93,10 @@ describe('self-check matching', () => {
       const s = T0 + Math.floor(rnd() * 30 * 24 * 4) * 900_000;
       stays.push({ venueId: `pl-${Math.floor(rnd() * 2000)}`, start: s, end: s + (1 + Math.floor(rnd() * 8)) * 900_000 });
     }
-    // Best of three (the machine is shared); bench/selfcheck.ts measures the same in Chromium.
-    let best = Infinity;
-    let matches: ReturnType<typeof matchStays> = [];
-    for (let run = 0; run < 3; run++) {
-      const t0 = performance.now();
-      matches = matchStays(indexPoints(points), stays);
-      best = Math.min(best, performance.now() - t0);
-    }
+    // How fast is bench/selfcheck.ts's question (in Chromium), not a test's: a timed assertion fails on a loaded machine.
+    const matches = matchStays(indexPoints(points), stays);
     assert.ok(matches.length > 0, 'the generated stays hit some windows');
     assert.deepEqual(sorted(matches), naive(points, stays));
-    assert.ok(best < 100, `index and match took ${best.toFixed(1)} ms`);
   });
 });
 
