@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- read [--seconds S] [--connections C] [--rounds R] [--log-level L]`
+ * `npm run bench -- read [--seconds S] [--connections C] [--rounds R] [--log-level L] [--floor]`
  *
  * Signed-in masked case reads per second through the real server, against a Fastify hello-world
  * route measured in the same run (issue #3). The server runs in its own process exactly as
@@ -10,6 +10,11 @@
  * masked and audited (the audit event committed before the response). The hello-world server is
  * Fastify with one route in its own process. After 3 s of unmeasured warm-up on each, rounds alternate hello and read; the medians are
  * reported, with their ratio. Every response must be 200, or the bench fails.
+ *
+ * With --floor, a third server takes part in every round (bench/lib/floor-server.ts): the read's
+ * storage work alone (its three queries and its audit event, committed in groups), without session,
+ * policy, decryption, masking, headers or schemas; `floor_ratio` is the most any read route on this
+ * storage could reach against the hello-world route.
  *
  * Prints one JSON line: {"bench":"read","masked_read_per_s":…,"hello_per_s":…,"ratio":…, …}
  */
@@ -26,13 +31,14 @@ import { DEMO_ACCOUNTS } from '../src/services/demo-accounts.service.ts';
 import { UsageError } from './ingest.ts';
 import { log } from './lib/progress.ts';
 
-export const READ_USAGE = `usage: npm run bench -- read [--seconds S] [--connections C] [--rounds R] [--log-level L] [--profile DIR]
-  signed-in masked case reads/s (policy, decryption, audit) vs a Fastify hello-world route, SQLite demo city`;
+export const READ_USAGE = `usage: npm run bench -- read [--seconds S] [--connections C] [--rounds R] [--log-level L] [--profile DIR] [--floor]
+  signed-in masked case reads/s (policy, decryption, audit) vs a Fastify hello-world route, SQLite demo city
+  --floor  also measure the read's storage work alone (three queries and the audited append) behind a bare route`;
 
-interface ReadArgs { seconds: number; connections: number; rounds: number; logLevel: string; profile?: string }
+interface ReadArgs { seconds: number; connections: number; rounds: number; logLevel: string; profile?: string; floor: boolean }
 
 function parse(argv: string[]): ReadArgs {
-  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' }, 'log-level': { type: 'string' }, profile: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { seconds: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' }, 'log-level': { type: 'string' }, profile: { type: 'string' }, floor: { type: 'boolean' } }, strict: true });
   const int = (name: string, v: string | undefined, dflt: number, max: number) => {
     if (v === undefined) return dflt;
     const n = Number(v);
@@ -41,7 +47,7 @@ function parse(argv: string[]): ReadArgs {
   };
   const logLevel = values['log-level'] ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new UsageError('--log-level must be a pino level');
-  return { seconds: int('seconds', values.seconds, 10, 600), connections: int('connections', values.connections, 10, 1000), rounds: int('rounds', values.rounds, 3, 20), logLevel, ...(values.profile ? { profile: values.profile } : {}) };
+  return { seconds: int('seconds', values.seconds, 10, 600), connections: int('connections', values.connections, 10, 1000), rounds: int('rounds', values.rounds, 3, 20), logLevel, ...(values.profile ? { profile: values.profile } : {}), floor: values.floor === true };
 }
 
 /** Starts a child process and resolves with the address it announces (a line matching `re`). */
@@ -147,6 +153,11 @@ export async function runRead(argv: string[]): Promise<void> {
     const hello = await startProcess(['--import', 'tsx', 'bench/lib/hello-server.ts'], process.env, /(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
     children.push(hello.child);
     const { headers, caseIds } = await signIn(server.address);
+    // The floor server shares the data directory (SQLite serializes the two processes' audit appends);
+    // the two are never driven at the same time.
+    const floor = args.floor ? await startProcess(['--import', 'tsx', 'bench/lib/floor-server.ts', dir], process.env, /(http:\/\/127\.0\.0\.1:\d+)/, 60_000) : null;
+    if (floor) children.push(floor.child);
+    const floorRequests: autocannon.Request[] = [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/floor/${caseIds[next++ % caseIds.length]}` }) }];
     log(`read: signed in as the demo investigator; ${caseIds.length} assigned cases; ${args.rounds} rounds of ${args.seconds} s, ${args.connections} connections`);
     let next = 0;
     const readRequests: autocannon.Request[] = [{
@@ -156,6 +167,9 @@ export async function runRead(argv: string[]): Promise<void> {
     // Warm-up, not measured: both servers compile their hot paths (JIT) before the first round.
     await drive(`${hello.address}/hello`, args.connections, WARM_UP_SECONDS, [{ method: 'GET', path: '/hello' }]);
     await drive(server.address, args.connections, WARM_UP_SECONDS, readRequests);
+    if (floor) await drive(floor.address, args.connections, WARM_UP_SECONDS, floorRequests);
+    const floorRates: number[] = [];
+    const floorCpu: number[] = [];
     const helloRates: number[] = [];
     const readRates: number[] = [];
     const readCpu: number[] = [];
@@ -168,6 +182,12 @@ export async function runRead(argv: string[]): Promise<void> {
       if (h.cpuMicrosPerRequest !== null) helloCpu.push(h.cpuMicrosPerRequest);
       if (m.cpuMicrosPerRequest !== null) readCpu.push(m.cpuMicrosPerRequest);
       log(`read: round ${r + 1}: hello ${Math.round(h.perSecond)}/s, masked read ${Math.round(m.perSecond)}/s${m.cpuMicrosPerRequest !== null ? ` (server CPU ${Math.round(m.cpuMicrosPerRequest)} µs per read)` : ''}`);
+      if (floor) {
+        const f = await drive(floor.address, args.connections, args.seconds, floorRequests, floor.child.pid);
+        floorRates.push(f.perSecond);
+        if (f.cpuMicrosPerRequest !== null) floorCpu.push(f.cpuMicrosPerRequest);
+        log(`read: round ${r + 1}: storage floor ${Math.round(f.perSecond)}/s${f.cpuMicrosPerRequest !== null ? ` (server CPU ${Math.round(f.cpuMicrosPerRequest)} µs per read)` : ''}`);
+      }
     }
     const masked = median(readRates);
     const hi = median(helloRates);
@@ -177,6 +197,10 @@ export async function runRead(argv: string[]): Promise<void> {
       masked_read_rounds: readRates.map(Math.round), hello_rounds: helloRates.map(Math.round),
       // Server CPU time per request (user + system, from /proc): less sensitive to other load on the machine than the rates.
       server_cpu_us_per_read: readCpu.length ? Math.round(median(readCpu)) : null, hello_cpu_us_per_request: helloCpu.length ? Math.round(median(helloCpu)) : null,
+      ...(floor ? {
+        floor_per_s: Math.round(median(floorRates)), floor_ratio: Math.round((median(floorRates) / hi) * 1000) / 1000, floor_rounds: floorRates.map(Math.round),
+        floor_cpu_us_per_read: floorCpu.length ? Math.round(median(floorCpu)) : null,
+      } : {}),
       load_avg: loadavg().slice(0, 2).map((x) => Math.round(x * 100) / 100), node: process.version, date: new Date().toISOString().slice(0, 10),
     })}\n`);
   } finally {
