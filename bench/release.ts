@@ -92,7 +92,7 @@ function riskSummary(type: BenchType, risk: Record<string, unknown>): Record<str
   if (type === 'research_extract') {
     const report = (risk.report ?? {}) as { k?: number; l?: number; classes?: number; prosecutor?: { highest: number; average: number }; journalist?: { highest: number; average: number } };
     return {
-      ...pick('records', 'suppressed', 'levels', 'loss', 'registerSize', 'journalistRisk'), classes: report.classes, k_achieved: report.k, l_achieved: report.l,
+      ...pick('records', 'suppressed', 'levels', 'loss', 'registerSize'), classes: report.classes, k_achieved: report.k, l_achieved: report.l,
       prosecutor_highest: report.prosecutor?.highest, prosecutor_average: report.prosecutor?.average, journalist_highest: report.journalist?.highest, journalist_average: report.journalist?.average,
     };
   }

@@ -194,24 +194,33 @@ export async function countSources(ctx: AppContext, prefix: string, from: string
 }
 
 /**
- * The register the journalist risk is computed against: age (on `onDate`), sex and district of
- * every registered person under the prefix, opened page by page; nothing of it is kept or returned
- * beyond these three values. `undefined` when the register is larger than `max` (the report then
- * says so instead of giving a journalist risk).
+ * The register the journalist risk is computed against: the age (on `onDate`), sex and district of
+ * every registered person under the prefix, opened page by page and counted as distinct
+ * (age, sex, district) tuples; nothing else of an identity is kept, and no list of people is built
+ * (a city of a million people is a few thousand tuples). `onProgress` hears the people opened so far.
  */
-export async function registerSources(ctx: AppContext, prefix: string, onDate: string, max = 300_000): Promise<RegisterRecord[] | undefined> {
-  // The size first, from clear ids only: a register over the limit is not opened at all.
-  const subjects = await ctx.store.releases.subjectsIn(prefix, '', max + 1);
-  if (subjects.length > max) return undefined;
-  const out: RegisterRecord[] = [];
+export async function registerSources(ctx: AppContext, prefix: string, onDate: string, onProgress?: (done: number) => void): Promise<RegisterRecord[]> {
+  const tuples = new Map<string, { age: number; sex: RegisterRecord['sex']; district: string; count: number }>();
   const openKey = keyOpener(ctx);
-  for (let i = 0; i < subjects.length; i += CHUNK) {
-    const page = subjects.slice(i, i + CHUNK);
+  let after = '';
+  let done = 0;
+  for (;;) {
+    const page = await ctx.store.releases.subjectsIn(prefix, after, CHUNK);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.id;
     const district = new Map(page.map((p) => [p.id, p.jurisdiction_code.slice(0, 6)]));
     for (const row of await ctx.store.subjects.identitiesWithKeys(page.map((p) => p.id))) {
       const identity = openIdentity(openKey(row.subject_id, row.root_version, row.wrapped), row.subject_id, row.sealed);
-      out.push({ age: onDate >= identity.birthDate ? ageOn(identity.birthDate, onDate) : 0, sex: identity.sex, district: district.get(row.subject_id)! });
+      const age = onDate >= identity.birthDate ? ageOn(identity.birthDate, onDate) : 0;
+      const d = district.get(row.subject_id)!;
+      const key = `${age}|${identity.sex}|${d}`;
+      const t = tuples.get(key);
+      if (t) t.count++;
+      else tuples.set(key, { age, sex: identity.sex, district: d, count: 1 });
     }
+    done += page.length;
+    onProgress?.(done);
+    if (page.length < CHUNK) break;
   }
-  return out;
+  return [...tuples.values()];
 }

@@ -130,8 +130,8 @@ async function build(ctx: AppContext, req: StaffRequest, id: string, prefix: str
       const records = await extractSources(ctx, prefix, input.from, input.to);
       const register = loaded(await registerSources(ctx, prefix, input.to));
       const b = timed(phases, 'build', t0, buildResearchExtract(records, { districts: districtsIn(prefix), from: input.from, to: input.to }, standard, register));
-      const journalist = register ? { registerSize: register.length } : { journalistRisk: 'not computed: the register is too large' };
-      return { content: b.content, risk: { ...b.risk, ...journalist }, failures: b.failures, expiresAt: null, recipient: input.recipient.trim() };
+      const registerSize = register.reduce((n, t) => n + (t.count ?? 1), 0);
+      return { content: b.content, risk: { ...b.risk, registerSize }, failures: b.failures, expiresAt: null, recipient: input.recipient.trim() };
     }
     case 'daily_counts': {
       const p = standard.parameters.dailyCounts;

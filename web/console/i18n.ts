@@ -513,7 +513,6 @@ const en = {
   'risk.loss': 'Information loss',
   'risk.report': 'Re-identification risk',
   'risk.registerSize': 'Register size (journalist risk)',
-  'risk.journalistRisk': 'Journalist risk',
   // Contact tracing (pages/tracing*.tsx, issue #5).
   'case.tracing': 'Contact tracing',
   'tracing.title': 'Contact tracing',
@@ -1232,7 +1231,6 @@ const zh: Record<MessageKey, string> = {
   'risk.loss': '信息损失',
   'risk.report': '再识别风险',
   'risk.registerSize': '登记人口数（记者攻击风险）',
-  'risk.journalistRisk': '记者攻击风险',
   // 流调（pages/tracing*.tsx，issue #5）
   'case.tracing': '流调追踪',
   'tracing.title': '流调追踪',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generalizeRows } from './apply.ts';
 import { ageHierarchy } from './builders.ts';
 import { hierarchyFromRows } from './hierarchy.ts';
-import { assessRisk } from './risk.ts';
+import { assessRisk, countPopulation } from './risk.ts';
 
 const rows = (spec: [string, number][]) => spec.flatMap(([key, n]) => Array.from({ length: n }, () => key.split(',')));
 
@@ -31,6 +31,16 @@ describe('re-identification risk', () => {
     const k = assessRisk([...released, ['50-59', 'M']], { population }).journalist!;
     assert.equal(k.highest, 1);
     assert.equal(k.unmatchedClasses, 1);
+  });
+
+  it('takes the population as a counter (class sizes) with the same result, and not both forms at once', () => {
+    const released = rows([['20-29,F', 2], ['20-29,M', 3], ['30-39,F', 5], ['50-59,M', 1]]);
+    const population = rows([['20-29,F', 4], ['20-29,M', 3], ['30-39,F', 10], ['40-49,M', 7]]);
+    const listed = assessRisk(released, { population });
+    assert.deepEqual(assessRisk(released, { populationCounter: countPopulation(population) }), listed);
+    const sizes = new Map([['20-29|F', 4], ['20-29|M', 3], ['30-39|F', 10], ['40-49|M', 7]]);
+    assert.deepEqual(assessRisk(released, { populationCounter: { records: 24, sizeOf: (row) => sizes.get(row.join('|')) ?? 0 } }), listed);
+    assert.throws(() => assessRisk(released, { population, populationCounter: countPopulation(population) }), RangeError);
   });
 
   it('distinct l-diversity of a sensitive column', () => {

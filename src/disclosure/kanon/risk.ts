@@ -60,20 +60,44 @@ function figures(classes: Iterable<[number, number]>, records: number): RiskFigu
 }
 
 /**
+ * A population register reduced to what the journalist risk needs: how many people it holds, and
+ * how many of them fall in the class of a released tuple (generalized like the release). For
+ * registers too large to list tuple by tuple: a city's million people are a few thousand distinct
+ * (age, sex, district) tuples.
+ */
+export interface PopulationCounter {
+  readonly records: number;
+  sizeOf(released: readonly string[]): number;
+}
+
+/** The counter of a population listed tuple by tuple (generalized like the release). */
+export function countPopulation(population: readonly (readonly string[])[]): PopulationCounter {
+  const counts = countClasses(population);
+  return { records: population.length, sizeOf: (row) => counts.get(keyOf(row)) ?? 0 };
+}
+
+/**
  * Assesses a release: `records` are the released quasi-identifier tuples (generalized),
  * `sensitive` the sensitive value of each record (same order), `population` the population
- * register's tuples generalized the same way. A class absent from the population (F = 0) means
- * the register is incomplete; it counts as risk 1 and is reported in `unmatchedClasses`.
+ * register's tuples generalized the same way (or `populationCounter`, the same reduced to counts).
+ * A class absent from the population (F = 0) means the register is incomplete; it counts as risk 1
+ * and is reported in `unmatchedClasses`.
  */
 export function assessRisk(
   records: readonly (readonly string[])[],
-  options: { sensitive?: readonly string[]; population?: readonly (readonly string[])[] } = {},
+  options: { sensitive?: readonly string[]; population?: readonly (readonly string[])[]; populationCounter?: PopulationCounter } = {},
 ): RiskReport {
-  const counts = countClasses(records);
+  const classes = new Map<string, { row: readonly string[]; f: number }>();
+  for (const row of records) {
+    const key = keyOf(row);
+    const c = classes.get(key);
+    if (c) c.f++;
+    else classes.set(key, { row, f: 1 });
+  }
   let k = 0;
-  for (const f of counts.values()) if (k === 0 || f < k) k = f;
-  const prosecutor = figures([...counts.values()].map((f) => [f, f] as [number, number]), records.length);
-  const report: { -readonly [K in keyof RiskReport]: RiskReport[K] } = { records: records.length, classes: counts.size, k, prosecutor };
+  for (const { f } of classes.values()) if (k === 0 || f < k) k = f;
+  const prosecutor = figures([...classes.values()].map(({ f }) => [f, f] as [number, number]), records.length);
+  const report: { -readonly [K in keyof RiskReport]: RiskReport[K] } = { records: records.length, classes: classes.size, k, prosecutor };
   if (options.sensitive !== undefined) {
     if (options.sensitive.length !== records.length) throw new RangeError('assessRisk: one sensitive value per record is required');
     const values = new Map<string, Set<string>>();
@@ -87,15 +111,16 @@ export function assessRisk(
     for (const set of values.values()) if (l === 0 || set.size < l) l = set.size;
     report.l = l;
   }
-  if (options.population !== undefined) {
-    const population = countClasses(options.population);
+  if (options.population !== undefined && options.populationCounter !== undefined) throw new RangeError('assessRisk: give the population or its counter, not both');
+  const counter = options.populationCounter ?? (options.population !== undefined ? countPopulation(options.population) : undefined);
+  if (counter !== undefined) {
     let unmatched = 0;
-    const pairs = [...counts.entries()].map(([key, f]) => {
-      const big = population.get(key) ?? 0;
+    const pairs = [...classes.values()].map(({ row, f }) => {
+      const big = counter.sizeOf(row);
       if (big === 0) unmatched++;
       return [f, big] as [number, number];
     });
-    report.journalist = { ...figures(pairs, records.length), populationRecords: options.population.length, unmatchedClasses: unmatched };
+    report.journalist = { ...figures(pairs, records.length), populationRecords: counter.records, unmatchedClasses: unmatched };
   }
   return report;
 }

@@ -133,8 +133,31 @@ describe('research extract', () => {
     const records = Array.from({ length: 100 }, (_, i) => rec(i));
     const register = Array.from({ length: 2000 }, (_, i) => ({ age: i % 90, sex: (i % 2 ? 'M' : 'F') as 'M' | 'F', district: i % 3 ? '110105' : '110108' }));
     const r = buildResearchExtract(records, domain, standard, register);
-    assert.ok(r.risk.report!.journalist);
-    assert.ok(r.risk.report!.journalist!.highest <= r.risk.report!.prosecutor.highest);
+    const j = r.risk.report!.journalist!;
+    assert.ok(j.highest <= r.risk.report!.prosecutor.highest);
+    assert.equal(j.populationRecords, 2000, 'every registered person of the domain, counted once');
+    // By hand: a released class's F is the number of registered people with its age band, sex and district.
+    const levels = r.risk.levels!;
+    assert.ok(levels.ageBand! >= 1, 'age at least in 5-year bands (the standard)');
+    const width = [1, 5, 10, 20, 121][levels.ageBand!]!;
+    const bandOf = (age: number) => Math.floor(age / width);
+    let expected = 0;
+    for (const item of r.content.items as { ageBand: string; sex: string; district: string }[]) {
+      const lo = Number(item.ageBand.split('-')[0]);
+      const f = register.filter((p) => bandOf(p.age) === bandOf(lo) && (item.sex === '*' || p.sex === item.sex) && (item.district === p.district || !/^\d{6}$/.test(item.district))).length;
+      expected = Math.max(expected, 1 / f);
+    }
+    assert.ok(Math.abs(j.highest - expected) < 1e-12, `highest journalist risk ${j.highest}, by hand ${expected}`);
+    // The same register given as counted tuples gives the same report.
+    const tuples = new Map<string, { age: number; sex: 'M' | 'F'; district: string; count: number }>();
+    for (const p of register) {
+      const key = `${p.age}|${p.sex}|${p.district}`;
+      const t = tuples.get(key);
+      if (t) t.count++;
+      else tuples.set(key, { ...p, count: 1 });
+    }
+    assert.ok(tuples.size < register.length);
+    assert.deepEqual(buildResearchExtract(records, domain, standard, [...tuples.values()]).risk.report, r.risk.report);
   });
 });
 

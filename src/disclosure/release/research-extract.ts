@@ -8,7 +8,7 @@
  */
 import { addDays } from '../../domain/dates.ts';
 import { anonymize, applyNode, assessRisk, ageHierarchy, dateHierarchy, districtHierarchy, encodeTable, generalizeRows, hierarchyFromFunctions } from '../kanon/index.ts';
-import type { Hierarchy, RiskReport } from '../kanon/index.ts';
+import type { Hierarchy, PopulationCounter, RiskReport } from '../kanon/index.ts';
 import { finestLevel } from '../standard/standard.ts';
 import type { DisclosureStandard, ReleaseContent } from '../standard/standard.ts';
 
@@ -23,11 +23,16 @@ export interface ExtractRecord {
   readonly outcome: string;
 }
 
-/** A registered person as the register knows them (for the journalist risk). */
+/**
+ * Registered people as the register knows them (for the journalist risk): an age, sex and district,
+ * and how many registered people share them (1 when absent). A city's register is a few thousand
+ * such tuples, however many people it holds.
+ */
 export interface RegisterRecord {
   readonly age: number;
   readonly sex: 'M' | 'F';
   readonly district: string;
+  readonly count?: number;
 }
 
 export interface ExtractDomain {
@@ -86,10 +91,9 @@ export function buildResearchExtract(records: readonly ExtractRecord[], domain: 
   }
   const applied = applyNode(table, encodeTable(table, hs, 'outcome'), optimum.levels, { k, l });
   const items = applied.rows.map((row) => ({ ageBand: row[0]!, sex: row[1]!, district: row[2]!, onsetWeek: row[3]!, classification: row[5]!, outcome: row[4]! }));
-  const population = register?.map((p) => [String(Math.min(MAX_AGE, p.age)), p.sex, p.district]).filter((p) => domain.districts.includes(p[2]!));
   const report = assessRisk(applied.rows.map((row) => row.slice(0, 4)), {
     sensitive: applied.rows.map((row) => row[4]!),
-    ...(population ? { population: journalistView(population, hs, optimum.levels, applied.rows) } : {}),
+    ...(register ? { populationCounter: registerCounter(register, domain, hs, optimum.levels) } : {}),
   });
   if (report.k < k) failures.push(`the released table is only ${report.k}-anonymous`);
   if ((report.l ?? 0) < l) failures.push(`the released table is only ${report.l ?? 0}-diverse`);
@@ -101,14 +105,22 @@ export function buildResearchExtract(records: readonly ExtractRecord[], domain: 
 }
 
 /**
- * The register generalized like the release. The register has no onset date: each register tuple
- * is paired with every onset label the release uses, so a class's F counts the registered people
- * matching its age band, sex and district (the attacker's knowledge).
+ * The register generalized like the release. The register has no onset date, so the class of a
+ * released record holds, for the attacker, every registered person of the jurisdiction with the
+ * same age band, sex and district (whatever the onset week): that count is its F.
  */
-function journalistView(population: readonly (readonly string[])[], hs: readonly Hierarchy[], levels: readonly number[], released: readonly (readonly string[])[]): string[][] {
-  const generalized = generalizeRows(population, hs.slice(0, 3), levels.slice(0, 3));
-  const onsets = [...new Set(released.map((r) => r[3]!))];
-  return generalized.flatMap((p) => onsets.map((o) => [...p, o]));
+function registerCounter(register: readonly RegisterRecord[], domain: ExtractDomain, hs: readonly Hierarchy[], levels: readonly number[]): PopulationCounter {
+  const inDomain = register.filter((p) => domain.districts.includes(p.district));
+  const generalized = generalizeRows(inDomain.map((p) => [String(Math.min(MAX_AGE, p.age)), p.sex, p.district]), hs.slice(0, 3), levels.slice(0, 3));
+  const counts = new Map<string, number>();
+  let records = 0;
+  generalized.forEach((g, i) => {
+    const n = inDomain[i]!.count ?? 1;
+    const key = g.join('\u0000');
+    counts.set(key, (counts.get(key) ?? 0) + n);
+    records += n;
+  });
+  return { records, sizeOf: (row) => counts.get(row.slice(0, 3).join('\u0000')) ?? 0 };
 }
 
 /** The first and last date of a period of `days` days ending on `to`. */
