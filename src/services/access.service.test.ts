@@ -8,7 +8,7 @@ import { makeResidentId } from '../domain/id-number.ts';
 import type { Purpose, Role } from '../domain/roles.ts';
 import { openDatabase, Store } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
-import { authorize, isValidReason, maskIdentity } from './access.service.ts';
+import { authorize, check, filterAllowed, isValidReason, maskIdentity } from './access.service.ts';
 import { assign, myAssignments, unassign } from './assignment.service.ts';
 import { listPendingReviews, requestBreakGlass, review } from './break-glass.service.ts';
 import { registerPeople } from './people.service.ts';
@@ -279,6 +279,41 @@ for (const { engine, skip } of await engines()) {
         assert.equal((await lastEvent(staff.sup))?.action, 'unassign');
         await withFail(() => unassign(ctx, work(staff.sup), ids.caseA, 'inv2'), 'ERR_NOT_FOUND');
         await withFail(() => authorize(ctx, work(staff.inv2), 'update', { type: 'case', id: ids.caseA }), 'ERR_NOT_FOUND');
+      });
+    });
+
+    describe('filterAllowed (list pages)', () => {
+      it('decides each item exactly as check does, with a page of cases loaded together', async () => {
+        // A live break-glass grant (inv2 on caseB's neighbour caseA was flagged above: a new one on caseA) and a reveal grant.
+        const at = new Date('2026-11-29T12:00:00.000Z');
+        await requestBreakGlass(ctx, req(staff.inv2, 'case_investigation', at), ids.caseA, REASON);
+        await reveal(ctx, req(staff.inv1, 'case_investigation', at), { resourceType: 'subject', id: ids.subjectA, field: 'phone', reason: REASON });
+        const later = new Date('2026-11-29T12:05:00.000Z'); // inside the grants' 15 minutes and 4 hours
+        const targets = [
+          { type: 'case' as const, id: ids.caseA }, { type: 'case' as const, id: 'no-such-case' }, { type: 'case' as const, id: ids.caseB },
+          { type: 'subject' as const, id: ids.subjectA }, { type: 'case' as const, id: ids.caseA }, { type: 'subject' as const, id: ids.contact },
+        ];
+        let allowedSomewhere = 0;
+        let viaBreakGlass = 0;
+        let withGrants = 0;
+        for (const actor of Object.values(staff)) {
+          for (const purpose of ['case_investigation', 'contact_tracing', 'quarantine_followup', 'audit'] as const) {
+            for (const action of ['read', 'update'] as const) {
+              const r = req(actor, purpose, later);
+              const batch = await filterAllowed(ctx.store, r, action, targets);
+              const oneByOne = [];
+              for (const target of targets) {
+                const c = await check(ctx.store, r, action, target);
+                if (c.allow) oneByOne.push({ target, authorized: c.authorized });
+              }
+              assert.deepEqual(batch, oneByOne, `${actor.id} ${purpose} ${action}`);
+              allowedSomewhere += batch.length;
+              viaBreakGlass += batch.filter((b) => b.authorized.obligations.viaBreakGlass).length;
+              withGrants += batch.filter((b) => b.authorized.grants.length > 0).length;
+            }
+          }
+        }
+        assert.ok(allowedSomewhere > 10 && viaBreakGlass > 0 && withGrants > 0, `the cases cover allows (${allowedSomewhere}), break-glass (${viaBreakGlass}) and reveal grants (${withGrants})`);
       });
     });
   });

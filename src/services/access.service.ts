@@ -146,12 +146,36 @@ function decideOn(req: StaffRequest, action: Action, facts: AccessFacts | undefi
   return { allow: true, authorized: { obligations: decision.obligations, facts, grants: facts.subjectId ? grants() : [] } };
 }
 
-/** The targets among `targets` that the request may take `action` on (no audit; the caller audits the list or search). */
+/**
+ * The targets among `targets` that the request may take `action` on (no audit; the caller audits
+ * the list or search): the same decision as `check` for each, with the facts of a page of cases
+ * loaded in three queries for the page instead of three per case.
+ */
 export async function filterAllowed<T extends Target>(repos: Repositories, req: StaffRequest, action: Action, targets: readonly T[]): Promise<{ target: T; authorized: Authorized }[]> {
-  const out: { target: T; authorized: Authorized }[] = [];
-  for (const target of targets) {
-    const r = await check(repos, req, action, target);
-    if (r.allow) out.push({ target, authorized: r.authorized });
+  const facts = await loadFactsOfMany(repos, req, targets);
+  const decided = targets.map((target, i) => ({ target, result: decideOn(req, action, facts[i], {}, () => []) }));
+  const allowed = decided.flatMap(({ target, result }) => (result.allow ? [{ target, authorized: result.authorized }] : []));
+  const subjectIds = [...new Set(allowed.flatMap((a) => (a.authorized.facts.subjectId ? [a.authorized.facts.subjectId] : [])))];
+  const grants = subjectIds.length > 0 ? await revealGrantsOf(repos, req, subjectIds) : new Map<string, RevealGrant[]>();
+  return allowed.map(({ target, authorized }) => ({ target, authorized: { ...authorized, grants: authorized.facts.subjectId ? grants.get(authorized.facts.subjectId) ?? [] : [] } }));
+}
+
+/** `loadFacts` of each target, in order: cases by id together (facts and the viewer's break-glass grants), anything else one by one. */
+async function loadFactsOfMany(repos: Repositories, req: StaffRequest, targets: readonly Target[]): Promise<(AccessFacts | undefined)[]> {
+  const caseIds = targets.flatMap((t) => (t.type === 'case' && t.id !== undefined ? [t.id] : []));
+  const now = req.now.toISOString();
+  const [cases, grants] = caseIds.length > 0
+    ? await Promise.all([repos.access.caseFactsMany(caseIds), repos.access.activeBreakGlassByCase(req.actor.id, caseIds, now)])
+    : [new Map<string, CaseFactsRow>(), new Map<string, { id: string; expires_at: string }>()];
+  const out: (AccessFacts | undefined)[] = [];
+  for (const t of targets) {
+    if (t.type === 'case' && t.id !== undefined) {
+      const c = cases.get(t.id);
+      const g = grants.get(t.id);
+      out.push(c && caseFactsOf('case', c, g && { id: g.id, expiresAt: g.expires_at }));
+    } else {
+      out.push(await loadFacts(repos, req, t));
+    }
   }
   return out;
 }

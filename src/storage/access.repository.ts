@@ -146,6 +146,23 @@ export class AccessRepository {
     return { id: first.id, subjectId: first.subject_id, jurisdiction: first.jurisdiction_code, assignedStaff: rows.flatMap((r) => (r.staff_id === null ? [] : [r.staff_id])) };
   }
 
+  /** The clear facts and assigned staff of many cases (a list page), in one query per 1,000; absent ids are absent from the map. */
+  async caseFactsMany(caseIds: readonly string[]): Promise<Map<string, CaseFactsRow>> {
+    const out = new Map<string, { id: string; subjectId: string; jurisdiction: string; assignedStaff: string[] }>();
+    const ids = [...new Set(caseIds)];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const rows = await this.db.selectFrom('cases').leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
+        .select(['cases.id as id', 'cases.subject_id as subject_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
+        .where('cases.id', 'in', ids.slice(i, i + 1000)).orderBy('cases.id').orderBy('case_assignments.staff_id').execute();
+      for (const r of rows) {
+        let facts = out.get(r.id);
+        if (!facts) out.set(r.id, (facts = { id: r.id, subjectId: r.subject_id, jurisdiction: r.jurisdiction_code, assignedStaff: [] }));
+        if (r.staff_id !== null) facts.assignedStaff.push(r.staff_id);
+      }
+    }
+    return out;
+  }
+
   /** A subject's jurisdiction and every case it belongs to (as the case, or as a close contact), with their staff. */
   async subjectFacts(subjectId: string): Promise<SubjectFactsRow | undefined> {
     const [subject] = await subjectQuery.run(this.db, subjectId);
