@@ -283,7 +283,7 @@ for (const { engine, skip } of await engines()) {
     });
 
     describe('filterAllowed (list pages)', () => {
-      it('decides each item exactly as check does, with a page of cases loaded together', async () => {
+      it('decides each item exactly as check does, with a page of cases or subjects loaded together', async () => {
         // A live break-glass grant (inv2 on caseB's neighbour caseA was flagged above: a new one on caseA) and a reveal grant.
         const at = new Date('2026-11-29T12:00:00.000Z');
         await requestBreakGlass(ctx, req(staff.inv2, 'case_investigation', at), ids.caseA, REASON);
@@ -292,6 +292,7 @@ for (const { engine, skip } of await engines()) {
         const targets = [
           { type: 'case' as const, id: ids.caseA }, { type: 'case' as const, id: 'no-such-case' }, { type: 'case' as const, id: ids.caseB },
           { type: 'subject' as const, id: ids.subjectA }, { type: 'case' as const, id: ids.caseA }, { type: 'subject' as const, id: ids.contact },
+          { type: 'subject' as const, id: ids.subjectB }, { type: 'subject' as const, id: 'no-such-subject' }, { type: 'contact' as const, id: 'link1' },
         ];
         let allowedSomewhere = 0;
         let viaBreakGlass = 0;

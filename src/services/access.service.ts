@@ -9,7 +9,7 @@ import type { IdentityView, MaskableField } from '../domain/masking.ts';
 import type { Identity } from '../domain/model.ts';
 import { decide } from '../policy/decide.ts';
 import type { Action, CaseLink, Obligations, PolicyActor, PolicyResource, ResourceType } from '../policy/types.ts';
-import type { CaseFactsRow, SubjectCaseRow } from '../storage/access.repository.ts';
+import type { CaseFactsRow, SubjectCaseRow, SubjectFactsRow } from '../storage/access.repository.ts';
 import type { CaseReadRow } from '../storage/case.repository.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
@@ -160,24 +160,41 @@ export async function filterAllowed<T extends Target>(repos: Repositories, req: 
   return allowed.map(({ target, authorized }) => ({ target, authorized: { ...authorized, grants: authorized.facts.subjectId ? grants.get(authorized.facts.subjectId) ?? [] : [] } }));
 }
 
-/** `loadFacts` of each target, in order: cases by id together (facts and the viewer's break-glass grants), anything else one by one. */
+/**
+ * `loadFacts` of each target, in order: cases by id together (facts and the viewer's break-glass
+ * grants), subjects by id together (their cases with staff, and the viewer's break-glass grants on
+ * their own cases), anything else one by one.
+ */
 async function loadFactsOfMany(repos: Repositories, req: StaffRequest, targets: readonly Target[]): Promise<(AccessFacts | undefined)[]> {
-  const caseIds = targets.flatMap((t) => (t.type === 'case' && t.id !== undefined ? [t.id] : []));
+  const idsOf = (type: ResourceType) => targets.flatMap((t) => (t.type === type && t.id !== undefined ? [t.id] : []));
+  const caseIds = idsOf('case');
+  const subjectIds = idsOf('subject');
   const now = req.now.toISOString();
-  const [cases, grants] = caseIds.length > 0
-    ? await Promise.all([repos.access.caseFactsMany(caseIds), repos.access.activeBreakGlassByCase(req.actor.id, caseIds, now)])
-    : [new Map<string, CaseFactsRow>(), new Map<string, { id: string; expires_at: string }>()];
+  const cases = caseIds.length > 0 ? await repos.access.caseFactsMany(caseIds) : new Map<string, CaseFactsRow>();
+  const subjects = subjectIds.length > 0 ? await repos.access.subjectFactsMany(subjectIds) : new Map<string, SubjectFactsRow>();
+  const ownCases = [...subjects.values()].flatMap((s) => s.cases.filter((l) => l.relation === 'case').map((l) => l.caseId));
+  const grantRows = caseIds.length + ownCases.length > 0 ? await repos.access.activeBreakGlassByCase(req.actor.id, [...caseIds, ...ownCases], now) : new Map();
+  const grants = new Map([...grantRows].map(([caseId, g]) => [caseId, { id: g.id, expiresAt: g.expires_at }]));
   const out: (AccessFacts | undefined)[] = [];
   for (const t of targets) {
     if (t.type === 'case' && t.id !== undefined) {
       const c = cases.get(t.id);
-      const g = grants.get(t.id);
-      out.push(c && caseFactsOf('case', c, g && { id: g.id, expiresAt: g.expires_at }));
+      out.push(c && caseFactsOf('case', c, grants.get(t.id)));
+    } else if (t.type === 'subject' && t.id !== undefined) {
+      const s = subjects.get(t.id);
+      out.push(s && subjectFactsOf('subject', s.id, s.jurisdiction, s.cases, grantsOn(grants, s.cases)));
     } else {
       out.push(await loadFacts(repos, req, t));
     }
   }
   return out;
+}
+
+/** The grants among `grants` on the subject's own cases (what `subjectFacts` reads for one subject). */
+function grantsOn(grants: ReadonlyMap<string, BreakGlassGrant>, cases: readonly SubjectCaseRow[]): Map<string, BreakGlassGrant> {
+  const own = new Set(cases.filter((l) => l.relation === 'case').map((l) => l.caseId));
+  // In the order of `grants` (earliest expiry first), as subjectFactsOf expects.
+  return new Map([...grants].filter(([caseId]) => own.has(caseId)));
 }
 
 /** The viewer's unexpired reveal grants on these subjects, by subject id. */

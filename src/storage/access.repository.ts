@@ -175,6 +175,35 @@ export class AccessRepository {
     return groupCases(await subjectCasesQuery.run(this.db, subjectId));
   }
 
+  /** `subjectFacts` of many subjects (search results, a chain's people), in two queries per 500; absent ids are absent from the map. */
+  async subjectFactsMany(subjectIds: readonly string[]): Promise<Map<string, SubjectFactsRow>> {
+    const out = new Map<string, SubjectFactsRow>();
+    const ids = [...new Set(subjectIds)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const subjects = await this.db.selectFrom('subjects').select(['id', 'jurisdiction_code']).where('id', 'in', chunk).execute();
+      const rows = await this.db.selectFrom('cases')
+        .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
+        .select(['cases.subject_id as subject_id', sql<string>`'case'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
+        .where('cases.subject_id', 'in', chunk)
+        .unionAll(this.db.selectFrom('contact_links')
+          .innerJoin('cases', 'cases.id', 'contact_links.case_id')
+          .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
+          .select(['contact_links.contact_subject_id as subject_id', sql<string>`'contact'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
+          .where('contact_links.contact_subject_id', 'in', chunk))
+        .orderBy('subject_id').orderBy('relation').orderBy('case_id').orderBy('staff_id')
+        .execute();
+      const bySubject = new Map<string, typeof rows>();
+      for (const r of rows) {
+        const list = bySubject.get(r.subject_id);
+        if (list) list.push(r);
+        else bySubject.set(r.subject_id, [r]);
+      }
+      for (const subject of subjects) out.set(subject.id, { id: subject.id, jurisdiction: subject.jurisdiction_code, cases: groupCases(bySubject.get(subject.id) ?? []) });
+    }
+    return out;
+  }
+
   /**
    * An account's grants unexpired at `now`: every unflagged break-glass grant, and the reveal
    * grants on one subject; earliest expiry first. One query for what every read of a record asks.
