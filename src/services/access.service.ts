@@ -173,8 +173,7 @@ async function loadFactsOfMany(repos: Repositories, req: StaffRequest, targets: 
   const cases = caseIds.length > 0 ? await repos.access.caseFactsMany(caseIds) : new Map<string, CaseFactsRow>();
   const subjects = subjectIds.length > 0 ? await repos.access.subjectFactsMany(subjectIds) : new Map<string, SubjectFactsRow>();
   const ownCases = [...subjects.values()].flatMap((s) => s.cases.filter((l) => l.relation === 'case').map((l) => l.caseId));
-  const grantRows = caseIds.length + ownCases.length > 0 ? await repos.access.activeBreakGlassByCase(req.actor.id, [...caseIds, ...ownCases], now) : new Map();
-  const grants = new Map([...grantRows].map(([caseId, g]) => [caseId, { id: g.id, expiresAt: g.expires_at }]));
+  const grants = await breakGlassByCase(repos, req.actor.id, [...caseIds, ...ownCases], now);
   const out: (AccessFacts | undefined)[] = [];
   for (const t of targets) {
     if (t.type === 'case' && t.id !== undefined) {
@@ -182,19 +181,12 @@ async function loadFactsOfMany(repos: Repositories, req: StaffRequest, targets: 
       out.push(c && caseFactsOf('case', c, grants.get(t.id)));
     } else if (t.type === 'subject' && t.id !== undefined) {
       const s = subjects.get(t.id);
-      out.push(s && subjectFactsOf('subject', s.id, s.jurisdiction, s.cases, grantsOn(grants, s.cases)));
+      out.push(s && subjectFactsOf('subject', s.id, s.jurisdiction, s.cases, grants));
     } else {
       out.push(await loadFacts(repos, req, t));
     }
   }
   return out;
-}
-
-/** The grants among `grants` on the subject's own cases (what `subjectFacts` reads for one subject). */
-function grantsOn(grants: ReadonlyMap<string, BreakGlassGrant>, cases: readonly SubjectCaseRow[]): Map<string, BreakGlassGrant> {
-  const own = new Set(cases.filter((l) => l.relation === 'case').map((l) => l.caseId));
-  // In the order of `grants` (earliest expiry first), as subjectFactsOf expects.
-  return new Map([...grants].filter(([caseId]) => own.has(caseId)));
 }
 
 /** The viewer's unexpired reveal grants on these subjects, by subject id. */
@@ -315,8 +307,13 @@ async function subjectFacts(repos: Repositories, actorId: string, type: Resource
   const s = await repos.access.subjectFacts(subjectId);
   if (!s) return undefined;
   const ownCases = s.cases.filter((l) => l.relation === 'case').map((l) => l.caseId);
-  const grants = new Map([...(await repos.access.activeBreakGlassByCase(actorId, ownCases, now))].map(([caseId, g]) => [caseId, { id: g.id, expiresAt: g.expires_at }]));
-  return subjectFactsOf(type, subjectId, s.jurisdiction, s.cases, grants);
+  return subjectFactsOf(type, subjectId, s.jurisdiction, s.cases, await breakGlassByCase(repos, actorId, ownCases, now));
+}
+
+/** The viewer's unexpired, unflagged break-glass grants on these cases, by case, earliest expiry first (as `subjectFactsOf` takes them). */
+async function breakGlassByCase(repos: Repositories, actorId: string, caseIds: readonly string[], now: string): Promise<Map<string, BreakGlassGrant>> {
+  if (caseIds.length === 0) return new Map();
+  return new Map([...(await repos.access.activeBreakGlassByCase(actorId, caseIds, now))].map(([caseId, g]) => [caseId, { id: g.id, expiresAt: g.expires_at }]));
 }
 
 /** An unexpired, unflagged break-glass grant of the viewer on one case. */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Insertable, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { AssignedCase } from '../domain/views/staff.ts';
 import type { AlertTable, BreakGlassGrantTable, Database, RevealGrantTable } from './schema.ts';
 import type { Db } from './database.ts';
@@ -83,24 +83,42 @@ function pageOf<T>(rows: T[], limit: number, cursor: (row: T) => string): PageOf
 
 // ---- the hot queries of access decisions, compiled once per dialect (precompiled.ts) -----------
 
-/** A case and its assigned staff: one row per assignment (one row with a null staff id without any). */
-const caseFactsQuery = precompiled(1, (db, caseId) => db.selectFrom('cases')
+/** Cases and their assigned staff, one row per assignment (one row with a null staff id without any), by case then staff. */
+const caseFactsSelect = (db: Kysely<Database>, op: '=' | 'in', caseIds: string | readonly string[]) => db.selectFrom('cases')
   .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
   .select(['cases.id as id', 'cases.subject_id as subject_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
-  .where('cases.id', '=', caseId)
-  .orderBy('case_assignments.staff_id'));
+  .where('cases.id', op, caseIds)
+  .orderBy('cases.id').orderBy('case_assignments.staff_id');
 
-/** The cases a subject belongs to, as the case or as a close contact, each with its assigned staff (one row per assignment). */
-const subjectCasesQuery = precompiled(1, (db, subjectId) => db.selectFrom('cases')
+const caseFactsQuery = precompiled(1, (db, caseId) => caseFactsSelect(db, '=', caseId));
+
+/** Rows of (case, subject, jurisdiction, staff) grouped into the facts of each case, in row order. */
+function groupCaseFacts(rows: readonly { id: string; subject_id: string; jurisdiction_code: string; staff_id: string | null }[]): Map<string, CaseFactsRow> {
+  const out = new Map<string, { id: string; subjectId: string; jurisdiction: string; assignedStaff: string[] }>();
+  for (const r of rows) {
+    let facts = out.get(r.id);
+    if (!facts) out.set(r.id, (facts = { id: r.id, subjectId: r.subject_id, jurisdiction: r.jurisdiction_code, assignedStaff: [] }));
+    if (r.staff_id !== null) facts.assignedStaff.push(r.staff_id);
+  }
+  return out;
+}
+
+/**
+ * The cases subjects belong to, as the case or as a close contact, each with its assigned staff
+ * (one row per assignment), by subject, relation, case and staff.
+ */
+const subjectCasesSelect = (db: Kysely<Database>, op: '=' | 'in', subjectIds: string | readonly string[]) => db.selectFrom('cases')
   .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
-  .select([sql<string>`'case'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
-  .where('cases.subject_id', '=', subjectId)
+  .select(['cases.subject_id as subject_id', sql<string>`'case'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
+  .where('cases.subject_id', op, subjectIds)
   .unionAll(db.selectFrom('contact_links')
     .innerJoin('cases', 'cases.id', 'contact_links.case_id')
     .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
-    .select([sql<string>`'contact'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
-    .where('contact_links.contact_subject_id', '=', subjectId))
-  .orderBy('relation').orderBy('case_id').orderBy('staff_id'));
+    .select(['contact_links.contact_subject_id as subject_id', sql<string>`'contact'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
+    .where('contact_links.contact_subject_id', op, subjectIds))
+  .orderBy('subject_id').orderBy('relation').orderBy('case_id').orderBy('staff_id');
+
+const subjectCasesQuery = precompiled(1, (db, subjectId) => subjectCasesSelect(db, '=', subjectId));
 
 /** An account's unexpired, unflagged break-glass grants (all of them: a few at most) and its unexpired reveal grants on one subject, earliest expiry first. */
 const actorGrantsQuery = precompiled(3, (db, accountId, subjectId, now) => db.selectFrom('break_glass_grants')
@@ -140,27 +158,15 @@ export class AccessRepository {
 
   /** A case's clear facts and its assigned staff, in one query. */
   async caseFacts(caseId: string): Promise<CaseFactsRow | undefined> {
-    const rows = await caseFactsQuery.run(this.db, caseId);
-    const first = rows[0];
-    if (!first) return undefined;
-    return { id: first.id, subjectId: first.subject_id, jurisdiction: first.jurisdiction_code, assignedStaff: rows.flatMap((r) => (r.staff_id === null ? [] : [r.staff_id])) };
+    return groupCaseFacts(await caseFactsQuery.run(this.db, caseId)).get(caseId);
   }
 
   /** The clear facts and assigned staff of many cases (a list page), in one query per 1,000; absent ids are absent from the map. */
   async caseFactsMany(caseIds: readonly string[]): Promise<Map<string, CaseFactsRow>> {
-    const out = new Map<string, { id: string; subjectId: string; jurisdiction: string; assignedStaff: string[] }>();
     const ids = [...new Set(caseIds)];
-    for (let i = 0; i < ids.length; i += 1000) {
-      const rows = await this.db.selectFrom('cases').leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
-        .select(['cases.id as id', 'cases.subject_id as subject_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
-        .where('cases.id', 'in', ids.slice(i, i + 1000)).orderBy('cases.id').orderBy('case_assignments.staff_id').execute();
-      for (const r of rows) {
-        let facts = out.get(r.id);
-        if (!facts) out.set(r.id, (facts = { id: r.id, subjectId: r.subject_id, jurisdiction: r.jurisdiction_code, assignedStaff: [] }));
-        if (r.staff_id !== null) facts.assignedStaff.push(r.staff_id);
-      }
-    }
-    return out;
+    const rows = [];
+    for (let i = 0; i < ids.length; i += 1000) rows.push(...await caseFactsSelect(this.db, 'in', ids.slice(i, i + 1000)).execute());
+    return groupCaseFacts(rows);
   }
 
   /** A subject's jurisdiction and every case it belongs to (as the case, or as a close contact), with their staff. */
@@ -182,17 +188,7 @@ export class AccessRepository {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       const subjects = await this.db.selectFrom('subjects').select(['id', 'jurisdiction_code']).where('id', 'in', chunk).execute();
-      const rows = await this.db.selectFrom('cases')
-        .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
-        .select(['cases.subject_id as subject_id', sql<string>`'case'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
-        .where('cases.subject_id', 'in', chunk)
-        .unionAll(this.db.selectFrom('contact_links')
-          .innerJoin('cases', 'cases.id', 'contact_links.case_id')
-          .leftJoin('case_assignments', 'case_assignments.case_id', 'cases.id')
-          .select(['contact_links.contact_subject_id as subject_id', sql<string>`'contact'`.as('relation'), 'cases.id as case_id', 'cases.jurisdiction_code as jurisdiction_code', 'case_assignments.staff_id as staff_id'])
-          .where('contact_links.contact_subject_id', 'in', chunk))
-        .orderBy('subject_id').orderBy('relation').orderBy('case_id').orderBy('staff_id')
-        .execute();
+      const rows = await subjectCasesSelect(this.db, 'in', chunk).execute();
       const bySubject = new Map<string, typeof rows>();
       for (const r of rows) {
         const list = bySubject.get(r.subject_id);
