@@ -9,7 +9,7 @@
  * - daily counts: clear columns only (report date, jurisdiction, classification).
  */
 import { colocationToken, DecryptionError, DEFAULT_SLOT_MS } from '../crypto/index.ts';
-import type { DataKey, RootKey } from '../crypto/index.ts';
+import type { DataKey } from '../crypto/index.ts';
 import { addDays, ageOn } from '../domain/dates.ts';
 import { districtsOf } from '../domain/divisions.ts';
 import { slotsToCount } from '../disclosure/release/index.ts';
@@ -39,14 +39,9 @@ export function datesBetween(from: string, to: string): string[] {
 /** Cases are read and opened this many at a time, so memory holds one chunk of sealed rows, not all of them. */
 const CHUNK = 5000;
 
-function keyOpener(ctx: Pick<AppContext, 'keys'>): (subjectId: string, rootVersion: number, wrapped: Uint8Array) => DataKey {
-  const roots = new Map<number, RootKey>();
-  return (subjectId, rootVersion, wrapped) => {
-    let root = roots.get(rootVersion);
-    if (!root) roots.set(rootVersion, (root = ctx.keys.keyring.get(rootVersion)));
-    return unwrapDataKey(root, subjectId, wrapped);
-  };
-}
+/** A subject's data key (the keyring keeps one root key object per version, so the key-wrapping key is derived once). */
+const openKey = (ctx: Pick<AppContext, 'keys'>, subjectId: string, rootVersion: number, wrapped: Uint8Array): DataKey =>
+  unwrapDataKey(ctx.keys.keyring.get(rootVersion), subjectId, wrapped);
 
 type ReportedCase = Awaited<ReturnType<Repositories['releases']['casesReported']>>[number];
 
@@ -57,7 +52,6 @@ type ReportedCase = Awaited<ReturnType<Repositories['releases']['casesReported']
  */
 async function* openedCases(ctx: Pick<AppContext, 'keys'>, repos: Repositories, prefix: string, classifications: readonly string[], from: string, to: string, identities: boolean) {
   const cases = await repos.releases.casesReported(prefix, classifications, from, to);
-  const openKey = keyOpener(ctx);
   for (let i = 0; i < cases.length; i += CHUNK) {
     const chunk = cases.slice(i, i + CHUNK);
     const sealed = new Map((await repos.releases.sealedCases(chunk.map((c) => c.id))).map((c) => [c.id, c.sealed]));
@@ -69,7 +63,7 @@ async function* openedCases(ctx: Pick<AppContext, 'keys'>, repos: Repositories, 
       const k = keys.get(c.subject_id);
       const s = sealed.get(c.id);
       if (!k || !s) continue;
-      const dek = openKey(c.subject_id, k.root_version, k.wrapped);
+      const dek = openKey(ctx, c.subject_id, k.root_version, k.wrapped);
       out.push({ c, details: openCaseDetails(dek, c.subject_id, c.id, s), dek, identity: k.sealed });
     }
     yield out;
@@ -201,7 +195,6 @@ export async function countSources(ctx: AppContext, prefix: string, from: string
  */
 export async function registerSources(ctx: AppContext, prefix: string, onDate: string, onProgress?: (done: number) => void): Promise<RegisterRecord[]> {
   const tuples = new Map<string, { age: number; sex: RegisterRecord['sex']; district: string; count: number }>();
-  const openKey = keyOpener(ctx);
   let after = '';
   let done = 0;
   for (;;) {
@@ -210,7 +203,7 @@ export async function registerSources(ctx: AppContext, prefix: string, onDate: s
     after = page[page.length - 1]!.id;
     const district = new Map(page.map((p) => [p.id, p.jurisdiction_code.slice(0, 6)]));
     for (const row of await ctx.store.subjects.identitiesWithKeys(page.map((p) => p.id))) {
-      const identity = openIdentity(openKey(row.subject_id, row.root_version, row.wrapped), row.subject_id, row.sealed);
+      const identity = openIdentity(openKey(ctx, row.subject_id, row.root_version, row.wrapped), row.subject_id, row.sealed);
       const age = onDate >= identity.birthDate ? ageOn(identity.birthDate, onDate) : 0;
       const d = district.get(row.subject_id)!;
       const key = `${age}|${identity.sex}|${d}`;

@@ -14,7 +14,7 @@
  * it that nothing but the case's trail and the matching records is).
  */
 import { colocationToken, DecryptionError, DEFAULT_SLOT_MS, slotsCovering } from '../../crypto/index.ts';
-import type { DataKey, RootKey } from '../../crypto/index.ts';
+import type { DataKey } from '../../crypto/index.ts';
 import { exposureInterval } from '../../tracing/interval.ts';
 import type { Interval } from '../../tracing/interval.ts';
 import { confirmOverlaps, rankCandidates } from '../../tracing/ranking.ts';
@@ -151,20 +151,7 @@ function unwrapKeys(keys: EngineKeys, rows: readonly TravelWithKey[], probe: Dis
   for (const k of rows) {
     if (out.has(k.subject_id)) continue;
     probe.onUnwrapKey?.(k.subject_id);
-    out.set(k.subject_id, unwrapDataKey(rootKey(keys, k.root_version), k.subject_id, k.wrapped));
+    out.set(k.subject_id, unwrapDataKey(keys.keyring.get(k.root_version), k.subject_id, k.wrapped));
   }
   return out;
-}
-
-/**
- * One RootKey object per keyring and version: the key-wrapping key derived from a root key (HKDF)
- * is cached per object, and a version's bytes never change (rotation adds versions).
- */
-const rootKeys = new WeakMap<EngineKeys['keyring'], Map<number, RootKey>>();
-function rootKey(keys: EngineKeys, version: number): RootKey {
-  let byVersion = rootKeys.get(keys.keyring);
-  if (!byVersion) rootKeys.set(keys.keyring, (byVersion = new Map()));
-  let root = byVersion.get(version);
-  if (!root) byVersion.set(version, (root = keys.keyring.get(version)));
-  return root;
 }
