@@ -198,10 +198,11 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
 
     await page.fill('#f-documentNumber', documentNumber);
     await page.click('[data-testid=audit-form] button[type=submit]');
+    // The person's events replace the table once the answer is in (the marker of the person's filter shows then).
+    await page.getByTestId('audit-subject-active').waitFor();
     const rows = page.getByTestId('audit-events').locator('tbody tr');
     await rows.first().waitFor();
     assert.ok((await rows.allTextContents()).some((r) => /create/.test(r) && /system_seed|success/.test(r)), 'the seeding of the person is among the events');
-    await page.getByTestId('audit-subject-active').waitFor();
     assert.equal(await page.locator('#f-documentNumber').inputValue(), '', 'the number leaves the form once the query answered');
     const query = posts.find((p) => p.startsWith('/api/audit/events/query'));
     assert.ok(query && query.includes('audit') && query.includes(documentNumber), 'the number is sent in the POST body, with the purpose audit');
@@ -234,17 +235,25 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
     await page.getByTestId('audit-subject-active').waitFor({ state: 'detached' });
     await page.fill('#f-action', 'create');
     await page.click('[data-testid=audit-form] button[type=submit]');
-    await page.locator('[data-testid=audit-events] tbody tr').nth(49).waitFor();
+    // The table still shows the unfiltered events until the answer arrives: wait for 50 rows that are all `create`.
+    await page.waitForFunction(() => {
+      const trs = [...document.querySelectorAll('[data-testid=audit-events] tbody tr')];
+      return trs.length === 50 && trs.every((tr) => tr.querySelector('td:nth-child(4) code')?.textContent === 'create');
+    });
     const seqs = async () => (await page.locator('[data-testid=audit-events] tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-seq')))));
+    /** Waits until the table's first row is no longer `seq` (a page change has rendered). */
+    const changedFrom = (seq: number) => page.waitForFunction((s) => Number(document.querySelector('[data-testid=audit-events] tbody tr')?.getAttribute('data-seq')) !== s, seq);
     const first = await seqs();
     assert.equal(first.length, 50);
     assert.deepEqual(first, [...first].sort((a, b) => b - a), 'newest first');
     await page.getByTestId('next-page').click();
     await page.getByText('Page 2').waitFor();
+    await changedFrom(first[0]!);
     const second = await seqs();
     assert.ok(second[0]! < first[first.length - 1]!, 'the next page holds older events');
     await page.getByTestId('prev-page').click();
     await page.getByText('Page 1').waitFor();
+    await changedFrom(second[0]!);
     assert.deepEqual(await seqs(), first);
     audPage = page;
   });
