@@ -213,8 +213,10 @@ for (const { engine, skip } of await engines()) {
       // A writer that loaded the key file before the rotation and never re-reads it.
       const stale = RootKeyring.fromText(readFileSync(app.keyFile, 'utf8'));
       const keys = app.ctx.keys;
-      const rotation = rotateRootKey(app.ctx.store, app.ctx.keys.keyring, undefined, { graceMs: 400 });
-      await new Promise((r) => setTimeout(r, 150));
+      const rotation = rotateRootKey(app.ctx.store, app.ctx.keys.keyring, undefined, { graceMs: 1500 });
+      // The main sweep is over once the old version has left the key file; the grace period has begun.
+      for (let i = 0; i < 200 && fileVersions(app.keyFile).length > 1; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(fileVersions(app.keyFile), [2], 'the rotation retired the old version');
       const r = validateLineListRow(row(90), '2026-11-29');
       assert.ok(r.ok);
       const late = sealPerson({ root: stale.current(), documentIndex: keys.documentIndex, phoneIndex: keys.phoneIndex, nameIndex: keys.nameIndex, auditSubject: keys.auditSubject }, r.person, r.case, new Date().toISOString());
