@@ -196,7 +196,7 @@ export async function ensureCases(root: string, key: CasesKey): Promise<CasesInf
           flights.push({ from, to: next, sealed });
         }
         const flight = flights.shift()!;
-        await writeBatch(ctx, cc.city, job, flight, await flight.sealed, []);
+        await writeBatch(ctx, cc.city, job, flight, await flight.sealed, [], pool.sealingRoot);
         cursor = flight.to;
         if (performance.now() - lastLog > 15_000 || cursor >= key.cases) {
           lastLog = performance.now();

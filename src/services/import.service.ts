@@ -159,7 +159,8 @@ export async function ingestRows(ctx: AppContext, rows: AsyncIterable<IngestRow>
   const commit = async (flight: Flight) => {
     let sealed = await flight.sealed;
     sealed = await dropCaseNumberConflicts(ctx, flight.items, sealed, reject);
-    const r = await registerPeople(ctx, sealed, { purpose, ...(job ? { progress: { job, cursor: String(flight.cursor) } } : {}) });
+    const sealedWith = (await pool!).sealingRoot; // the pool's root key: a rotation meanwhile is caught up with (key-currency.ts)
+    const r = await registerPeople(ctx, sealed, { purpose, sealedWith, ...(job ? { progress: { job, cursor: String(flight.cursor) } } : {}) });
     counts.imported += r.created;
     counts.alreadyPresent += r.duplicates;
     options.onBatch?.({ rowsRead: counts.rowsRead, imported: counts.imported, alreadyPresent: counts.alreadyPresent, rejected: counts.rejected, cursor: flight.cursor });

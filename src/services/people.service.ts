@@ -7,11 +7,18 @@ import type { CaseDetails, DocumentType, Identity } from '../domain/model.ts';
 import { DOCUMENT_TYPES } from '../domain/model.ts';
 import { normalizeDocumentNumber } from '../domain/documents.ts';
 import { notFound } from './errors.ts';
+import { rewrapOvertaken, underCurrentRoot } from './key-currency.ts';
+import type { RootKey } from '../crypto/index.ts';
 
 export interface RegisterOptions {
   purpose: string;
   /** Progress marker written in the same transaction (resumable jobs). */
   progress?: { job: string; cursor: string };
+  /**
+   * The root key the batch's data keys were wrapped with, when it may be older than the current one
+   * (a sealing pool started before a rotation): the keys are rewrapped to the current version (key-currency.ts).
+   */
+  sealedWith?: RootKey;
 }
 
 export interface RegisterResult {
@@ -43,7 +50,9 @@ export async function registerPeople(ctx: AppContext, sealed: readonly SealedPer
       fresh.push(s);
       subjectIds.push(s.person.subject.id);
     }
-    await repos.subjects.insertPeople(fresh.map((s) => s.person));
+    const current = options.sealedWith ? underCurrentRoot(ctx.keys.keyring, options.sealedWith, fresh) : null;
+    const rows = current?.rows ?? fresh;
+    await repos.subjects.insertPeople(rows.map((s) => s.person));
     const cases = fresh.flatMap((s) => (s.case ? [s.case] : []));
     await repos.cases.insertCases(cases);
     await repos.audit.appendMany(fresh.map((s) => toAuditRow(ctx.keys, ctx.actor, {
@@ -55,6 +64,7 @@ export async function registerPeople(ctx: AppContext, sealed: readonly SealedPer
         outcome: 'success',
       }, now)));
     if (options.progress) await repos.system.setProgress(options.progress.job, options.progress.cursor, now);
+    if (current && rows.length > 0) await rewrapOvertaken(repos, ctx.keys.keyring, current.root, rows.map((s) => s.person.key));
     return { created: fresh.length, duplicates: sealed.length - fresh.length, subjectIds };
   });
 }

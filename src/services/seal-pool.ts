@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { materialOf, sealTasks, sealTransports } from './seal-tasks.ts';
+import type { RootKey } from '../crypto/index.ts';
 import type { SealTaskInput, SealTaskName, SealTaskOutput, SealTransport, WorkerKeys } from './seal-tasks.ts';
 
 /** Buffers cross a thread as Uint8Array; turn them back into Buffers (no copy) for the drivers. */
@@ -32,6 +33,11 @@ export class SealPool {
   #rr = 0;
 
   #broken: Error | null = null;
+
+  /** The root key the workers wrap new data keys with, for the pool's whole life (see key-currency.ts). */
+  get sealingRoot(): RootKey {
+    return this.keys.root;
+  }
 
   constructor(private readonly keys: WorkerKeys, size = SealPool.defaultSize()) {
     for (let i = 0; i < size; i++) {

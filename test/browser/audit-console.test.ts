@@ -236,13 +236,13 @@ describe('supervision and audit pages of the staff console (browser)', { skip: S
     await page.fill('#f-action', 'create');
     await page.click('[data-testid=audit-form] button[type=submit]');
     // The table still shows the unfiltered events until the answer arrives: wait for 50 rows that are all `create`.
-    await page.waitForFunction(() => {
+    await page.waitForFunction(`(() => {
       const trs = [...document.querySelectorAll('[data-testid=audit-events] tbody tr')];
       return trs.length === 50 && trs.every((tr) => tr.querySelector('td:nth-child(4) code')?.textContent === 'create');
-    });
+    })()`);
     const seqs = async () => (await page.locator('[data-testid=audit-events] tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-seq')))));
     /** Waits until the table's first row is no longer `seq` (a page change has rendered). */
-    const changedFrom = (seq: number) => page.waitForFunction((s) => Number(document.querySelector('[data-testid=audit-events] tbody tr')?.getAttribute('data-seq')) !== s, seq);
+    const changedFrom = (seq: number) => page.waitForFunction(`Number(document.querySelector('[data-testid=audit-events] tbody tr')?.getAttribute('data-seq')) !== ${seq}`);
     const first = await seqs();
     assert.equal(first.length, 50);
     assert.deepEqual(first, [...first].sort((a, b) => b - a), 'newest first');

@@ -1,5 +1,5 @@
 import { documentIndex, randomId, shuffleSecure } from '../../crypto/index.ts';
-import type { DataKey } from '../../crypto/index.ts';
+import type { DataKey, RootKey } from '../../crypto/index.ts';
 import { normalizeDocumentNumber } from '../../domain/documents.ts';
 import type { Classification } from '../../domain/model.ts';
 import type { NewContactLink } from '../../storage/schema.ts';
@@ -7,6 +7,7 @@ import type { Repositories } from '../../storage/store.ts';
 import type { AppContext } from '../app-context.ts';
 import { toAuditRow } from '../audit.service.ts';
 import { sealSubjectJson, unwrapDataKey } from '../subject-cipher.ts';
+import { rewrapOvertaken, underCurrentRoot } from '../key-currency.ts';
 import type { City } from './city-generator.ts';
 import type { SealedResident } from './seal-city.ts';
 import type { PlannedLink } from './city.types.ts';
@@ -30,17 +31,20 @@ const NOTHING: BatchCounts = { personsWritten: 0, travelRecords: 0, tokens: 0, o
  * cases, travel, shuffled tokens, observations, the batch's contact links, one audit event per
  * created subject, and the progress marker. A batch that the marker shows as written is skipped.
  */
-export async function writeBatch(ctx: AppContext, city: City, job: string, range: { from: number; to: number }, residents: readonly SealedResident[], links: readonly PlannedLink[]): Promise<BatchCounts> {
+export async function writeBatch(ctx: AppContext, city: City, job: string, range: { from: number; to: number }, residents: readonly SealedResident[], links: readonly PlannedLink[], sealedWith: RootKey): Promise<BatchCounts> {
   const now = new Date().toISOString();
   return ctx.store.transaction(async (repos) => {
     if (Number((await repos.system.getProgress(job)) ?? 0) >= range.to) return NOTHING;
     const existing = await repos.subjects.findByDocuments(residents.flatMap((r) => r.sealed.person.documents.map((d) => d.doc_bidx)));
     const seen = new Set(existing.keys());
-    const fresh = residents.filter((r) => {
+    const unseen = residents.filter((r) => {
       if (r.sealed.documentKeys.some((k) => seen.has(k))) return false;
       r.sealed.documentKeys.forEach((k) => seen.add(k));
       return true;
     });
+    // Sealed with the pool's root key: caught up with a rotation made meanwhile (key-currency.ts).
+    const current = underCurrentRoot(ctx.keys.keyring, sealedWith, unseen.map((r) => r.sealed));
+    const fresh = unseen.map((r, i) => ({ ...r, sealed: current.rows[i]! }));
     const cases = fresh.flatMap((r) => (r.sealed.case ? [r.sealed.case] : []));
     const travel = fresh.flatMap((r) => r.travel);
     const tokens = shuffleSecure(fresh.flatMap((r) => r.tokens));
@@ -62,6 +66,7 @@ export async function writeBatch(ctx: AppContext, city: City, job: string, range
       outcome: 'success',
     }, now)));
     await repos.system.setProgress(job, String(range.to), now);
+    await rewrapOvertaken(repos, ctx.keys.keyring, current.root, fresh.map((r) => r.sealed.person.key));
     const byClass: Partial<Record<Classification, number>> = {};
     for (const c of cases) byClass[c.classification as Classification] = (byClass[c.classification as Classification] ?? 0) + 1;
     return {

@@ -3,6 +3,7 @@ import { addDays, parseIsoDate, todayIsoDate } from '../../domain/dates.ts';
 import { CLASSIFICATIONS } from '../../domain/model.ts';
 import type { Classification } from '../../domain/model.ts';
 import type { AppContext } from '../app-context.ts';
+import type { RootKey } from '../../crypto/index.ts';
 import { ServiceError } from '../errors.ts';
 import { SealPool } from '../seal-pool.ts';
 import { workerKeysOf } from '../seal-tasks.ts';
@@ -191,7 +192,7 @@ async function writePeople(ctx: AppContext, city: City, job: Job, options: SeedO
   // Each link is written with the later of its two people, so both exist by then (PostgreSQL checks foreign keys at once).
   const later = (l: PlannedLink) => Math.max(l.caseIndex, l.contactIndex);
   const links = city.plan.links.filter((l) => later(l) >= job.resumedFrom).sort((a, b) => later(a) - later(b));
-  const flights: { from: number; to: number; sealed: Promise<SealedResident[]> }[] = [];
+  const flights: { from: number; to: number; sealed: Promise<SealedResident[]>; sealedWith: RootKey }[] = [];
   const districts = districtsOfPlaces(city.venues.places);
   let pool = options.pool ?? null;
   let next = job.resumedFrom;
@@ -205,13 +206,13 @@ async function writePeople(ctx: AppContext, city: City, job: Job, options: SeedO
         pool ??= new SealPool(workerKeysOf(ctx.keys));
         const sealed = pool.run('seal-city', { now: new Date().toISOString(), people: city.people(from, next), districts });
         sealed.catch(() => {}); // awaited below; a failure after a stop must not go unhandled
-        flights.push({ from, to: next, sealed });
+        flights.push({ from, to: next, sealed, sealedWith: pool.sealingRoot });
       }
       const flight = flights.shift()!;
       const residents = await flight.sealed;
       let n = 0;
       while (n < links.length && later(links[n]!) < flight.to) n++;
-      totals.add(await writeBatch(ctx, city, job.name, flight, residents, links.splice(0, n)));
+      totals.add(await writeBatch(ctx, city, job.name, flight, residents, links.splice(0, n), flight.sealedWith));
       cursor = flight.to;
       onProgress?.({ done: cursor, total: persons });
       if ((options.stopAfterBatches !== undefined && written >= options.stopAfterBatches) || options.signal?.aborted) break;
