@@ -7,6 +7,7 @@ import { registerSeed } from './commands/seed.command.ts';
 import { registerServe } from './commands/serve.command.ts';
 import { registerStart } from './commands/start.command.ts';
 import { registerStats } from './commands/stats.command.ts';
+import { registerTracing } from './commands/tracing.command.ts';
 import { registerUser } from './commands/user.command.ts';
 
 /**
@@ -31,6 +32,7 @@ registerKeys(program);
 registerImport(program);
 registerAudit(program);
 registerUser(program);
+registerTracing(program);
 
 const KNOWN = new Set(['ServiceError', 'CryptoError', 'DecryptionError', 'ConfigError', 'ImportError']);
 

@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { TRACING_SETTING_ENV, TracingSettingsSchema } from '../tracing/settings.ts';
+import type { TracingSettingPath, TracingSettings } from '../tracing/settings.ts';
 
 /** Configuration, parsed and validated at start (flags win over the environment). */
 export interface Config {
@@ -26,6 +28,13 @@ export interface Config {
   readonly sqliteCacheMiB: number;
   /** SQLite memory map of the database file, MiB (EPIVAULT_SQLITE_MMAP_MIB, default 0: none). */
   readonly sqliteMmapMiB: number;
+  /**
+   * Contact tracing: the discovery window and the quarantine length (src/tracing/settings.ts), each
+   * from its EPIVAULT_DISCOVERY_* / EPIVAULT_QUARANTINE_* variable (TRACING_SETTING_ENV), else its default.
+   */
+  readonly tracing: TracingSettings;
+  /** How often the server recomputes the risk statuses time alone may change (EPIVAULT_RISK_REFRESH_MINUTES, default 60). */
+  readonly riskRefreshMinutes: number;
 }
 
 const schema = z.object({
@@ -43,6 +52,7 @@ const schema = z.object({
   tlsKey: z.string().min(1).optional(),
   sqliteCacheMiB: z.coerce.number().int().min(2).max(1024 * 1024).default(64),
   sqliteMmapMiB: z.coerce.number().int().min(0).max(1024 * 1024).default(0),
+  riskRefreshMinutes: z.coerce.number().min(1).max(24 * 60).default(60),
 });
 
 export interface ConfigInput {
@@ -75,6 +85,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     tlsKey: input.tlsKey ?? env.EPIVAULT_TLS_KEY ?? undefined,
     sqliteCacheMiB: env.EPIVAULT_SQLITE_CACHE_MIB ?? undefined,
     sqliteMmapMiB: env.EPIVAULT_SQLITE_MMAP_MIB ?? undefined,
+    riskRefreshMinutes: env.EPIVAULT_RISK_REFRESH_MINUTES ?? undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -83,6 +94,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (Boolean(parsed.data.tlsCert) !== Boolean(parsed.data.tlsKey)) {
     throw new ConfigError('invalid setting tls: give both a certificate (EPIVAULT_TLS_CERT or --tls-cert) and its key (EPIVAULT_TLS_KEY or --tls-key)');
   }
+  const tracing = tracingFromEnv(env);
   const dataDir = resolve(parsed.data.dataDir);
   return {
     dataDir,
@@ -100,5 +112,30 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     tlsKey: parsed.data.tlsKey ? resolve(parsed.data.tlsKey) : null,
     sqliteCacheMiB: parsed.data.sqliteCacheMiB,
     sqliteMmapMiB: parsed.data.sqliteMmapMiB,
+    tracing,
+    riskRefreshMinutes: parsed.data.riskRefreshMinutes,
   };
+}
+
+/**
+ * The tracing settings from their variables (unset ones take the defaults), validated by the
+ * settings' own schema; a bad value throws a ConfigError naming the variable and the setting.
+ */
+function tracingFromEnv(env: NodeJS.ProcessEnv): TracingSettings {
+  const overrides: Record<string, Record<string, unknown>> = {};
+  for (const [path, name] of Object.entries(TRACING_SETTING_ENV) as [TracingSettingPath, string][]) {
+    const raw = env[name];
+    if (raw === undefined) continue;
+    const [group, key] = path.split('.') as [string, string];
+    // A number written as digits only: "", "7d" or "0x10" stay strings and are refused as not numbers.
+    (overrides[group] ??= {})[key] = /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+  }
+  const parsed = TracingSettingsSchema.safeParse(overrides);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = (issue?.path ?? []).join('.');
+    const name = TRACING_SETTING_ENV[path as TracingSettingPath];
+    throw new ConfigError(`invalid setting ${name ?? 'tracing'} (tracing.${path}): ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
 }

@@ -123,7 +123,7 @@ export function buildServer(ctx: AppContext, options: ServerOptions = {}): Fasti
   app.register(async (api) => {
     api.get('/api/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())));
     await apiRoutes(api, ctx, {
-      ...(options.revealMinutes !== undefined ? { revealMinutes: options.revealMinutes } : {}),
+      revealMinutes: options.revealMinutes ?? ctx.settings.revealMinutes,
       ...(options.breakGlassHours !== undefined ? { breakGlassHours: options.breakGlassHours } : {}),
     });
   });

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../config/config.ts';
 import { auditLogHashing } from '../audit/leaf.ts';
+import type { TracingSettings } from '../tracing/settings.ts';
 import { openDatabase, parseDatabaseUrl, Store } from '../storage/store.ts';
 import type { DatabaseTarget } from '../storage/store.ts';
 import { AuditGroupWriter } from './audit.service.ts';
@@ -11,7 +12,15 @@ import type { KeySet } from './keys.service.ts';
 import { createLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
 
-/** What every service call needs: the store, the unwrapped column keys, who is acting, a logger. */
+/** Settings of the deployment the services read (from the configuration, src/config/config.ts). */
+export interface AppSettings {
+  /** Discovery window and quarantine length (EPIVAULT_DISCOVERY_* / EPIVAULT_QUARANTINE_*). */
+  readonly tracing: TracingSettings;
+  /** How long a reveal grant shows a field (EPIVAULT_REVEAL_MINUTES): also the call reveal of a quarantine. */
+  readonly revealMinutes: number;
+}
+
+/** What every service call needs: the store, the unwrapped column keys, who is acting, a logger, the settings. */
 export interface AppContext {
   readonly store: Store;
   readonly keys: KeySet;
@@ -19,6 +28,7 @@ export interface AppContext {
   readonly logger: Logger;
   /** Group-committing audit writer for the events of reads (services/audit.service.ts). */
   readonly auditWriter: AuditGroupWriter;
+  readonly settings: AppSettings;
   close(): Promise<void>;
 }
 
@@ -48,7 +58,8 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   try {
     const keys = await loadKeySet(store, keyring);
     await adoptLegacyAuditEvents(store);
-    return { store, keys, actor: options.actor ?? cliActor(), logger, auditWriter: new AuditGroupWriter(store, keys), close: () => store.close() };
+    return { store, keys, actor: options.actor ?? cliActor(), logger, auditWriter: new AuditGroupWriter(store, keys),
+      settings: { tracing: config.tracing, revealMinutes: config.revealMinutes }, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;

@@ -109,7 +109,7 @@ export interface CreateCaseInput {
 export async function createCase(ctx: AppContext, req: StaffRequest, input: CreateCaseInput): Promise<CreatedCase> {
   if ((input.person === undefined) === (input.subjectId === undefined)) throw invalid('person', 'or subjectId is required, not both');
   const created = await (input.person ? createForNewPerson(ctx, req, input.person, input.case) : createForSubject(ctx, req, input.subjectId!, input.case));
-  if (input.case.classification === 'confirmed') await onCaseConfirmed(ctx, req, created.id);
+  if (input.case.classification === 'confirmed') await onCaseConfirmed(ctx, req, created.id, ctx.settings.tracing);
   return created;
 }
 
@@ -191,7 +191,7 @@ export async function updateCase(ctx: AppContext, req: StaffRequest, id: string,
     if (!loaded) throw notFound();
     return caseDetail(ctx, req, loaded, authorized);
   });
-  if (change.classification === 'confirmed') await onCaseConfirmed(ctx, req, id);
+  if (change.classification === 'confirmed') await onCaseConfirmed(ctx, req, id, ctx.settings.tracing);
   else await ctx.store.transaction((repos) => recomputeRiskStatus(ctx, repos, [view.subject.id], req.now));
   return view;
 }

@@ -4,7 +4,6 @@
  * The exposure is sealed under the contact's own data key (table `contact_links`); the pair
  * (case, contact) is in clear, as the outbreak graph (docs/THREAT-MODEL.md).
  */
-import { randomId } from '../crypto/index.ts';
 import type { ContactExposure, ExposureType } from '../domain/model.ts';
 import type { ContactView } from '../domain/views/cases.ts';
 import type { Page } from '../domain/views/page.ts';
@@ -21,6 +20,8 @@ import { decodeCursor, encodeCursor, validateExposure, validatePerson } from './
 import type { ExposureFields, PersonFields } from './staff-input.ts';
 import { openSubjectJson, sealPerson, sealSubjectJson } from './subject-cipher.ts';
 import { recomputeRiskStatus } from './tracing/risk-status.service.ts';
+import { recordCloseContact } from './tracing/close-contact.ts';
+import type { TracingSettings } from '../tracing/settings.ts';
 
 /** The contacts of a case, oldest first, identities masked unless revealed; one audit event per contact shown. */
 export async function listContacts(ctx: AppContext, req: StaffRequest, caseId: string, q: { cursor?: string; limit: number }): Promise<Page<ContactView>> {
@@ -54,8 +55,13 @@ export interface AddContactInput {
  * Adds a close contact to a case. A new person is validated as an import row would be and
  * registered under the case's jurisdiction's authority; a registered subject must be one the
  * viewer may read. The same person twice on one case, or the case's own subject, is refused.
+ * Like a contact confirmed from discovery (tracing/close-contact.ts), the contact is put into
+ * quarantine at once (the exposure's quarantine dates, or `settings.quarantine.days` from the
+ * exposure date; the deployment's settings unless given), handed over to their own jurisdiction
+ * if they live outside the case's, and their risk status recomputed; the view shows the exposure
+ * with the quarantine dates.
  */
-export async function addContact(ctx: AppContext, req: StaffRequest, caseId: string, input: AddContactInput): Promise<ContactView> {
+export async function addContact(ctx: AppContext, req: StaffRequest, caseId: string, input: AddContactInput, settings: TracingSettings = ctx.settings.tracing): Promise<ContactView> {
   const today = todayOf(req);
   if ((input.person === undefined) === (input.subjectId === undefined)) throw invalid('person', 'or subjectId is required, not both');
   const exposure = validateExposure(input.exposure, today);
@@ -79,12 +85,10 @@ export async function addContact(ctx: AppContext, req: StaffRequest, caseId: str
       if (await repos.contacts.exists(caseId, subjectId)) throw new ServiceError('ERR_CONFLICT', 'this person is already a contact of this case', 'subjectId');
     }
     const s = await openSubject(ctx, repos, subjectId);
-    const id = randomId('k');
-    const row: ContactRow = { id, case_id: caseId, contact_subject_id: subjectId, sealed: sealSubjectJson(s.dek, subjectId, 'contact_links', id, exposure), created_at: now };
-    await repos.contacts.insert(row);
-    await recomputeRiskStatus(ctx, repos, [subjectId], req.now);
-    await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'create', authorized, { resourceType: 'contact', resourceId: id, subjectId }));
-    return contactView(req, row, s, authorized, (await revealGrantsOf(repos, req, [subjectId])).get(subjectId) ?? []);
+    const { link } = await recordCloseContact(ctx, repos, req, {
+      caseId, caseJurisdiction: kase.jurisdiction_code, subjectId, dek: s.dek, exposure, creating: authorized, followUp: authorized, quarantineDays: settings.quarantine.days,
+    });
+    return contactView(req, link, s, authorized, (await revealGrantsOf(repos, req, [subjectId])).get(subjectId) ?? []);
   }));
 }
 

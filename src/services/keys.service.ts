@@ -1,6 +1,7 @@
 import { generateKey, rewrapKey, unwrapKey, wrapKey, RootKeyring, createRootKeyFile, importEncryptedRootKeys } from '../crypto/index.ts';
 import type { IndexKey, SigningKey, SystemKey, TokenKey, WrappedKeyKind } from '../crypto/index.ts';
 import type { Repositories, Store } from '../storage/store.ts';
+import type { Actor } from './audit.service.ts';
 
 /**
  * The column keys: random keys, each wrapped by the root key and stored in `wrapped_keys`, so a
@@ -81,6 +82,9 @@ export async function loadKeySet(store: Store, keyring: RootKeyring): Promise<Ke
   };
 }
 
+/** Who the rotation's audit event names when the caller gives no actor (the CLI passes `system:cli:<os user>`). */
+export const KEY_ROTATION_ACTOR: Actor = { id: 'system:key-rotation', role: 'system' };
+
 export interface RotationProgress {
   total: number;
   done: number;
@@ -102,7 +106,7 @@ export interface RotationResult {
  * old keys in memory, waits `graceMs` and sweeps once more after retiring them. Interrupted, it
  * resumes: keys already under the current version are skipped and no new version is made.
  */
-export async function rotateRootKey(store: Store, keyring: RootKeyring, onProgress: (p: RotationProgress) => void = () => {}, options: { batch?: number; graceMs?: number } = {}): Promise<RotationResult> {
+export async function rotateRootKey(store: Store, keyring: RootKeyring, onProgress: (p: RotationProgress) => void = () => {}, options: { batch?: number; graceMs?: number; actor?: Actor } = {}): Promise<RotationResult> {
   const batch = options.batch ?? 2000;
   keyring.reload(); // another process may have rotated (or begun rotating) since this keyring read the file
   // Several versions only coexist while a rotation is unfinished, even if every key has already moved.
@@ -144,7 +148,7 @@ export async function rotateRootKey(store: Store, keyring: RootKeyring, onProgre
   await new Promise((r) => setTimeout(r, options.graceMs ?? 3000));
   await sweep();
   await store.transaction((repos) => repos.audit.append({
-    at: new Date().toISOString(), actor: 'system:key-rotation', actor_role: 'system', action: 'keys.rotate', resource_type: 'root_key',
+    at: new Date().toISOString(), actor: (options.actor ?? KEY_ROTATION_ACTOR).id, actor_role: (options.actor ?? KEY_ROTATION_ACTOR).role, action: 'keys.rotate', resource_type: 'root_key',
     resource_id: `v${target.version}`, subject_ref: null, purpose: 'administration', reason: null, outcome: 'success', request_id: null,
   }));
   return { newVersion, rewrapped: done, retired, resumed };

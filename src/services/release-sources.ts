@@ -15,7 +15,6 @@ import { districtsOf } from '../domain/divisions.ts';
 import { slotsToCount } from '../disclosure/release/index.ts';
 import type { CaseStay, ExposureParams, ExtractRecord, RegisterRecord, Venue, VisitorCounter } from '../disclosure/release/index.ts';
 import { clip, infectiousWindow } from '../tracing/interval.ts';
-import { DEFAULT_TRACING_SETTINGS } from '../tracing/settings.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { AppContext } from './app-context.ts';
 import { openCaseDetails, openIdentity, openTokenRef, unwrapDataKey } from './subject-cipher.ts';
@@ -80,7 +79,7 @@ export async function exposureSources(ctx: AppContext, prefix: string, from: str
     cases += chunk.length;
     const windows = chunk.map(({ c, details }) => ({
       caseId: c.id, subjectId: c.subject_id,
-      window: infectiousWindow({ onsetDate: details.onsetDate ?? null, reportDate: c.report_date, confirmationDate: c.confirmation_date }, DEFAULT_TRACING_SETTINGS.discovery, now),
+      window: infectiousWindow({ onsetDate: details.onsetDate ?? null, reportDate: c.report_date, confirmationDate: c.confirmation_date }, ctx.settings.tracing.discovery, now),
     }));
     const trails = await loadCaseTrails(ctx.keys, repos, windows);
     const unknown = [...new Set(trails.flatMap((t) => t.stays.map((s) => s.placeId)))].filter((id) => !places.has(id));

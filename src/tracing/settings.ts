@@ -32,3 +32,17 @@ export function tracingSettings(overrides: unknown = {}): TracingSettings {
 }
 
 export const DEFAULT_TRACING_SETTINGS: TracingSettings = tracingSettings();
+
+/**
+ * The environment variable that sets each setting in a deployment (read by src/config/config.ts at
+ * start; docs/OPERATIONS.md "Contact tracing").
+ */
+export const TRACING_SETTING_ENV = {
+  'discovery.daysBeforeOnset': 'EPIVAULT_DISCOVERY_DAYS_BEFORE_ONSET',
+  'discovery.bufferMinutes': 'EPIVAULT_DISCOVERY_BUFFER_MINUTES',
+  'discovery.minOverlapMinutes': 'EPIVAULT_DISCOVERY_MIN_OVERLAP_MINUTES',
+  'quarantine.days': 'EPIVAULT_QUARANTINE_DAYS',
+  'quarantine.maxExtensionDays': 'EPIVAULT_QUARANTINE_MAX_EXTENSION_DAYS',
+} as const;
+
+export type TracingSettingPath = keyof typeof TRACING_SETTING_ENV;

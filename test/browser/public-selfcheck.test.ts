@@ -149,6 +149,11 @@ describe('public self-check (browser)', { skip: BROWSER_SKIP }, () => {
       assert.ok(resultA.includes(RESTAURANT));
       assert.ok(resultA.includes(`${day} 12:00–13:00`), resultA);
       assert.match(resultA, /14天|14 days/, 'the published advice is shown');
+      // The advice is published in both languages in one string: the page shows the page's language only.
+      const advice = (await page.locator('[data-testid=match-point] .advice').allTextContents()).join('\n');
+      assert.ok(advice.length > 0, 'the advice is shown');
+      if (lang === 'en') assert.doesNotMatch(advice, /\p{Script=Han}/u, `the English page shows no Chinese advice: ${advice}`);
+      else assert.doesNotMatch(advice, /[A-Za-z]/, `the Chinese page shows no English advice: ${advice}`);
       assert.equal(await page.evaluate('document.activeElement?.getAttribute("data-testid")'), 'result', 'focus moves to the result');
       const shot = join(ARTIFACTS, `public-selfcheck-${lang}.png`);
       await page.screenshot({ path: shot, fullPage: true });

@@ -1,9 +1,22 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { runCli } from '../support/cli.ts';
+import { freshDatabase, PG_SKIP_MESSAGE, PG_URL, postgresAvailable } from '../support/engines.ts';
+import type { TestDatabase } from '../support/engines.ts';
+import { cliActor } from '../../src/services/app-context.ts';
+import { KEY_ROTATION_ACTOR } from '../../src/services/keys.service.ts';
+
+/** The subcommand names listed under "Commands:" in a --help text (without `help`). */
+function subcommandsOf(help: string): string[] {
+  const section = help.split(/\nCommands:\n/)[1];
+  if (section === undefined) return [];
+  return [...section.matchAll(/^ {2}([a-z][a-z0-9-]*)/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+}
 
 describe('epivault command line', () => {
   let dir: string;
@@ -14,13 +27,27 @@ describe('epivault command line', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('shows --help for every command', async () => {
-    for (const cmd of [[], ['init'], ['start'], ['serve'], ['stats'], ['keys'], ['keys', 'rotate'], ['keys', 'export'], ['keys', 'import']]) {
+  it('shows --help for every command and subcommand', async () => {
+    // Walks the command tree from `epivault --help`, so a command added later is covered too.
+    const seen: string[] = [];
+    const queue: string[][] = [[]];
+    while (queue.length > 0) {
+      const cmd = queue.shift()!;
+      const name = cmd.join(' ');
       const r = await runCli([...cmd, '--help']);
-      assert.equal(r.code, 0, cmd.join(' '));
-      assert.match(r.stdout, /Usage: epivault/);
-      if (cmd.length > 0 && cmd[0] !== 'keys' || cmd.length > 1) assert.match(r.stdout, /--data <dir>/, cmd.join(' '));
+      assert.equal(r.code, 0, `${name} --help: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`^Usage: epivault${name ? ` ${name}` : ''} `), name);
+      seen.push(name);
+      const subcommands = subcommandsOf(r.stdout);
+      for (const sub of subcommands) queue.push([...cmd, sub]);
+      // Every command that does something takes --data (groups only list their subcommands);
+      // `audit verify-proof` checks a proof offline with the public key alone.
+      if (cmd.length > 0 && subcommands.length === 0 && name !== 'audit verify-proof') assert.match(r.stdout, /--data <dir>/, name);
     }
+    const expected = ['', 'init', 'start', 'serve', 'stats', 'seed', 'import', 'keys', 'keys rotate', 'keys export', 'keys import',
+      'audit', 'audit verify', 'audit checkpoint', 'audit public-key', 'audit prove', 'audit scan', 'audit verify-proof',
+      'user', 'user add', 'user disable', 'user reset', 'user list'];
+    assert.deepEqual(expected.filter((c) => !seen.includes(c)), [], `commands whose --help was not run (seen: ${seen.join(', ')})`);
   });
 
   it('init creates a 0600 key file and a 0700 data directory, and refuses to run twice', async () => {
@@ -63,12 +90,22 @@ describe('epivault command line', () => {
     assert.equal((JSON.parse(ok.stdout) as { rootKeyVersion: number }).rootKeyVersion, 1);
   });
 
-  it('rotates the root key from the command line', async () => {
+  it('rotates the root key from the command line, audited as the operating-system user', async () => {
     const r = await runCli(['keys', 'rotate', '--data', data]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /root key version 2: \d+ keys rewrapped; retired versions: 1/);
     const s = await runCli(['stats', '--data', data, '--json']);
     assert.equal((JSON.parse(s.stdout) as { rootKeyVersion: number }).rootKeyVersion, 2);
+    // docs/THREAT-MODEL.md: every CLI operation is audited as system:cli:<os user>, rotation included.
+    const db = new SQLite(join(data, 'epivault.db'), { readonly: true });
+    try {
+      const events = db.prepare(`select actor, actor_role, resource_id, outcome from audit_events where action = 'keys.rotate'`).all();
+      assert.deepEqual(events, [{ actor: cliActor().id, actor_role: 'system', resource_id: 'v2', outcome: 'success' }]);
+      assert.match(cliActor().id, /^system:cli:./);
+      assert.notEqual(cliActor().id, KEY_ROTATION_ACTOR.id);
+    } finally {
+      db.close();
+    }
   });
 
   it('names a bad setting clearly', async () => {
@@ -78,5 +115,37 @@ describe('epivault command line', () => {
     const db = await runCli(['stats', '--data', data, '--db', 'mysql://x/y']);
     assert.equal(db.code, 1);
     assert.match(db.stderr, /unsupported scheme/);
+  });
+});
+
+describe('epivault command line: the engine from EPIVAULT_DATABASE_URL', { skip: (await postgresAvailable()) ? false : PG_SKIP_MESSAGE }, () => {
+  let t: TestDatabase;
+  before(async () => { t = await freshDatabase('postgres'); });
+  after(async () => { await t?.cleanup(); });
+
+  it('init and stats use the PostgreSQL database it names, not <data>/epivault.db', async () => {
+    const data = join(t.dir, 'data');
+    const env = { EPIVAULT_DATABASE_URL: t.url };
+    const init = await runCli(['init', '--data', data, '--no-qr'], env);
+    assert.equal(init.code, 0, init.stderr);
+    const s = await runCli(['stats', '--data', data, '--json'], env);
+    assert.equal(s.code, 0, s.stderr);
+    assert.equal((JSON.parse(s.stdout) as { engine: string }).engine, 'postgres');
+    assert.ok(existsSync(join(data, 'root.key')), 'the key file is still in the data directory');
+    assert.deepEqual(readdirSync(data).filter((f) => f.startsWith('epivault.db')), [], 'no SQLite database was created');
+    // The PostgreSQL schema holds the migrated tables and the administrator that init created.
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const r = await client.query<{ n: string }>(`select count(*) as n from ${t.target.schema!}.staff_accounts`);
+      assert.equal(Number(r.rows[0]!.n), 1);
+    } finally {
+      await client.end();
+    }
+    // Without the variable the same data directory means the default SQLite file.
+    const local = await runCli(['stats', '--data', data, '--json'], { EPIVAULT_DATABASE_URL: undefined });
+    assert.equal(local.code, 0, local.stderr);
+    assert.equal((JSON.parse(local.stdout) as { engine: string }).engine, 'sqlite');
+    assert.ok(existsSync(join(data, 'epivault.db')));
   });
 });

@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, runCli } from '../support/cli.ts';
 
-interface PublicRelease { type: string; expiresAt: string | null; artifact: { content: { items: Record<string, unknown>[] } } }
+interface PublicRelease { id: string; type: string; expiresAt: string | null; artifact: { content: { items: Record<string, unknown>[] } } }
 
 /**
  * The demo's public releases as anyone sees them: unexpired exposure points (the demo city's
- * imported cases keep them coming through its last two weeks) and daily counts up to yesterday.
+ * imported cases keep them coming through its last two weeks), daily counts up to yesterday and
+ * the venue risk area.
  */
 async function checkDemoReleases(base: string, output: string, log: (m: string) => void): Promise<void> {
   const published = /^public release published: exposure_points \S+ \((\d+) entries/m.exec(output);
@@ -33,9 +34,38 @@ async function checkDemoReleases(base: string, output: string, log: (m: string) 
   const recent = rows.filter((r) => r.date >= twoWeeksAgo).reduce((n, r) => n + r.count, 0);
   log(`demo daily counts: ${recent} (noisy) new confirmed cases in the last 14 days`);
   assert.ok(recent > 0);
+  // The demo's venue risk area (declared at the venue of its latest exposure point) is listed.
+  const areaPublished = /^public release published: risk_areas (\S+) \((\d+) entries/m.exec(output);
+  assert.ok(areaPublished, `no risk area published: ${/^public release NOT published: risk_areas.*$/m.exec(output)?.[0] ?? output}`);
+  const areas = items.find((r) => r.type === 'risk_areas');
+  assert.ok(areas, 'the risk-areas release is served');
+  assert.equal(areas.id, areaPublished[1]);
+  assert.equal(areas.artifact.content.items.length, Number(areaPublished[2]));
+  assert.ok(areas.artifact.content.items.some((a) => a.kind === 'venue' && /^pl-2026-\d{6}$/.test(String(a.venueId))), 'a venue risk area');
+  assert.ok(areas.artifact.content.items.every((a) => Date.parse(String(a.validUntil)) > Date.now()), 'still valid');
 }
 
-/** What `npm start` does on a fresh machine: init, demo city, serve /healthz. */
+/** The public site's pages and the venue registry, as a visitor's browser fetches them. */
+async function checkPublicSite(base: string): Promise<void> {
+  for (const path of ['/', '/exposures', '/selfcheck']) {
+    const res = await fetch(`${base}${path}`);
+    assert.equal(res.status, 200, path);
+    assert.match(String(res.headers.get('content-type')), /^text\/html/, path);
+    const html = await res.text();
+    assert.match(html, /<script type="module" src="\/site\/app\.js"><\/script>/, path);
+  }
+  const js = await fetch(`${base}/site/app.js`);
+  assert.equal(js.status, 200);
+  assert.match(String(js.headers.get('content-type')), /^text\/javascript/);
+  const venues = await fetch(`${base}/public/venues`);
+  assert.equal(venues.status, 200);
+  assert.match(String(venues.headers.get('content-type')), /^application\/json/);
+  const { items } = await venues.json() as { items: { id: string; name: string; district: string }[] };
+  assert.ok(items.length > 0, 'the demo city has public venues');
+  assert.ok(items.every((v) => /^\d{6}$/.test(v.district) && v.name !== ''));
+}
+
+/** What `npm start` does on a fresh machine: init, demo city, serve /healthz and the public site. */
 describe('epivault start', () => {
   it('initializes, writes the demo city, serves /healthz, and keeps the data on a second start', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'epivault-start-'));
@@ -54,6 +84,7 @@ describe('epivault start', () => {
           if (round === 1) assert.match(output, /demo city written: 2000 synthetic persons/);
           else assert.doesNotMatch(output, /demo city written/);
           if (round === 1) await checkDemoReleases(`http://127.0.0.1:${port}`, output, (m) => t.diagnostic(m));
+          await checkPublicSite(`http://127.0.0.1:${port}`);
           // DEMO ONLY staff accounts, one per role, printed at every start of the demo data directory.
           assert.match(output, /^DEMO ONLY: demo-investigator\tinvestigator\t1101\d\d\tDEMO-ONLY-investigator-2026\t[A-Z2-7]{32}$/m);
           assert.equal(output.match(/^DEMO ONLY: demo-/gm)?.length, 8);

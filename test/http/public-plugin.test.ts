@@ -20,6 +20,16 @@ import { checkContent, defaultStandard, ruleOf, RELEASE_TYPES } from '../../src/
 import type { ReleaseType } from '../../src/disclosure/standard/index.ts';
 import { verifyReleaseSignature } from '../../src/services/release.service.ts';
 import type { SignedRelease } from '../../src/services/release.service.ts';
+import { buildServer } from '../../src/http/app.ts';
+import { buildRiskAreas } from '../../src/disclosure/release/index.ts';
+import { sessionTokenHash } from '../../src/crypto/session-token.ts';
+import { TOUCH_INTERVAL_MS } from '../../src/services/session.service.ts';
+import type { AppContext } from '../../src/services/app-context.ts';
+import type { Store } from '../../src/storage/store.ts';
+import { TableAccessRefused } from '../../src/storage/table-guard.ts';
+import { testApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
+import { createStaff, signIn } from '../support/staff.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PLUGIN = join(ROOT, 'src/http/public.plugin.ts');
@@ -127,6 +137,95 @@ describe('the public scope cannot reach subject, case or audit tables', () => {
     const reader = publicDataReader({ store: {} as never, keys: {} as never });
     assert.deepEqual(Object.keys(reader).sort(), ['get', 'list', 'venues']);
     assert.ok(Object.isFrozen(reader));
+  });
+});
+
+/**
+ * The real server over a store that records which of its repositories each request reaches (the
+ * store itself, not a stand-in: every call goes through to it), a clock the test moves, and a root
+ * hook that notes whether a request carried a resumed staff session.
+ */
+describe('through the real server: the public scope touches no staff data and reads only the guarded public-data repository', () => {
+  let t: TestApp;
+  let server: ReturnType<typeof buildServer>;
+  let now = Date.now();
+  const reached = new Set<string>();
+  const staffOn = new Map<string, boolean>();
+  const releaseId = 'rpublicscope1';
+
+  before(async () => {
+    t = await testApp('sqlite');
+    const store = new Proxy(t.ctx.store, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string') reached.add(prop);
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    }) as Store;
+    const ctx: AppContext = { ...t.ctx, store };
+    server = buildServer(ctx, { clock: () => new Date(now) });
+    server.addHook('onResponse', async (request) => {
+      staffOn.set(request.url, request.staffSession !== null || request.staff !== null);
+    });
+    await server.ready();
+    // One published risk-areas release, as the release service stores it.
+    const built = buildRiskAreas([{ level: 'high', kind: 'district', districtCode: CHAOYANG, venueId: null, venueName: null, windowStart: now - 86_400_000, windowEnd: now - 3_600_000, validUntil: new Date(now + 7 * 86_400_000).toISOString() }], now);
+    const at = new Date(now).toISOString();
+    const art: ReleaseArtifact = { format: 'epivault-release/v1', id: releaseId, type: 'risk_areas', standardVersion: standard.version, publishedAt: at, expiresAt: built.expiresAt, notice: { zh: '', en: '' }, content: built.content };
+    await t.ctx.store.releases.insertRelease({ id: releaseId, type: 'risk_areas', status: 'published', jurisdiction_code: CHAOYANG, standard_version: standard.version, recipient: null, content: JSON.stringify(built.content), risk: '{}', check_passed: 1, failures: '[]', expires_at: built.expiresAt, prepared_by: 'x', prepared_at: at, published_at: at, withdrawn_by: null, withdrawn_at: null });
+    await t.ctx.store.releases.insertArtifact({ release_id: releaseId, public: 1, artifact: canonicalJson(art), signature: '', key_id: 'k', published_at: at, expires_at: built.expiresAt, withdrawn_at: null });
+  });
+  after(async () => {
+    await server?.close();
+    await t?.cleanup();
+  });
+
+  it('a public request with a valid staff cookie resumes no session, reads no staff table and leaves last_seen_at alone', async () => {
+    const creds = await createStaff(t.ctx, { role: 'investigator', jurisdiction: CHAOYANG, termsAccepted: true });
+    const { cookie } = await signIn(server, creds);
+    const idHash = sessionTokenHash(cookie.slice('ev_session='.length));
+    // The cookie is valid: a staff route resumes it.
+    assert.equal((await server.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie } })).statusCode, 200);
+    assert.equal(staffOn.get('/api/auth/session'), true, 'the staff route saw the session');
+    // Later than the touch interval: resuming the session now would write last_seen_at.
+    now += TOUCH_INTERVAL_MS + 5_000;
+    const seenBefore = (await t.ctx.store.staff.sessionByHash(idHash))?.last_seen_at;
+    assert.ok(seenBefore);
+
+    reached.clear();
+    const urls = ['/', '/exposures', '/selfcheck', '/site/app.js', '/site/app.css', '/favicon.svg', '/public/releases', `/public/releases/${releaseId}`, '/public/venues'];
+    for (const url of urls) {
+      const res = await server.inject({ method: 'GET', url, headers: { cookie } });
+      assert.equal(res.statusCode, 200, url);
+      assert.equal(res.headers['set-cookie'], undefined, url);
+      assert.equal(staffOn.get(url), false, `${url}: request.staff and request.staffSession stay null`);
+    }
+    assert.equal((await server.inject({ method: 'GET', url: '/no-such-page', headers: { cookie } })).statusCode, 404);
+    assert.equal(staffOn.get('/no-such-page'), false, 'an unknown URL resumes no session either');
+    assert.deepEqual([...reached].sort(), ['publicData'], 'the public routes reached the public-data repository and nothing else of the store');
+    assert.equal((await t.ctx.store.staff.sessionByHash(idHash))?.last_seen_at, seenBefore, 'last_seen_at unchanged');
+
+    // Control: the same cookie on a staff route, now, does resume the session and touch it.
+    reached.clear();
+    assert.equal((await server.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie } })).statusCode, 200);
+    assert.ok(reached.has('staff'), 'a staff route reads the staff tables');
+    assert.notEqual((await t.ctx.store.staff.sessionByHash(idHash))?.last_seen_at, seenBefore, 'and moves last_seen_at');
+  });
+
+  it("the public scope's reader is the table-guarded public-data repository: it serves releases and venues, and refuses subjects", async () => {
+    reached.clear();
+    const list = (await server.inject({ method: 'GET', url: '/public/releases' })).json() as { items: SignedRelease[] };
+    assert.deepEqual(list.items.map((r) => r.id), [releaseId]);
+    assert.equal((await server.inject({ method: 'GET', url: `/public/releases/${releaseId}` })).json().artifact.content.items[0].district, CHAOYANG);
+    assert.equal((await server.inject({ method: 'GET', url: '/public/venues' })).statusCode, 200);
+    // Switching the reader to ctx.store.releases (or any other repository) would show here.
+    assert.deepEqual([...reached], ['publicData']);
+    // What that repository runs its queries on refuses every table but its two.
+    const db = t.ctx.store.publicData.db;
+    await assert.rejects(db.selectFrom('subjects').selectAll().execute(), TableAccessRefused);
+    await assert.rejects(db.selectFrom('cases').selectAll().execute(), TableAccessRefused);
+    await assert.rejects(db.selectFrom('audit_events').selectAll().execute(), TableAccessRefused);
+    await assert.rejects(db.selectFrom('releases' as never).selectAll().execute(), TableAccessRefused, 'not even the release workflow table');
+    assert.deepEqual((await t.ctx.store.publicData.liveArtifacts(new Date(now).toISOString(), 10)).map((a) => a.release_id), [releaseId], 'while published artifacts read through it');
   });
 });
 

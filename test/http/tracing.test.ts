@@ -1,5 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadConfig } from '../../src/config/config.ts';
+import { buildServer } from '../../src/http/app.ts';
+import { openApp } from '../../src/services/app-context.ts';
+import { suiteLogger } from '../support/app.ts';
 import { engines } from '../support/engines.ts';
 import { CHAOYANG, daysAgo, HAIDIAN, NOT_FOUND, openCase, signedInStaff, staffServer } from '../support/records.ts';
 import type { Staff, StaffServer } from '../support/records.ts';
@@ -97,9 +101,10 @@ for (const { engine, skip } of await engines()) {
       const extended = await tracer.call('POST', `/api/quarantines/${qid}/extend`, { days: 7, reason: '同住家属出现症状，延长观察' }, 'quarantine_followup');
       assert.equal(extended.status, 200, JSON.stringify(extended.body));
       assert.equal(extended.body.quarantineEnd, addDaysIso(day, 21));
-      const ended = await tracer.call('POST', `/api/quarantines/${qid}/end`, { reason: 'released_early' }, 'quarantine_followup');
+      const ended = await tracer.call('POST', `/api/quarantines/${qid}/end`, { reason: 'released_early', note: '核酸检测阴性，提前解除' }, 'quarantine_followup');
       assert.equal(ended.status, 200, JSON.stringify(ended.body));
       assert.equal(ended.body.status, 'ended');
+      assert.deepEqual([ended.body.events.at(-1).action, ended.body.events.at(-1).reason, ended.body.events.at(-1).note], ['end', 'released_early', '核酸检测阴性，提前解除']);
       assert.equal(ended.body.quarantineEnd, daysAgo(0));
       assert.equal(ended.body.riskStatus.status, 'green');
       const risk = await supervisor.call('GET', `/api/subjects/${people.neighbour}/risk-status`, undefined, 'contact_tracing');
@@ -191,6 +196,106 @@ for (const { engine, skip } of await engines()) {
       assert.deepEqual([status.status, status.body], [404, NOT_FOUND]);
       const badDismiss = await tracer.call('POST', '/api/candidates/x/dismiss', { reason: 'bored' });
       assert.deepEqual([badDismiss.status, badDismiss.body.field], [400, 'reason']);
+    });
+  });
+}
+
+/**
+ * The discovery window, quarantine length and reveal time come from the deployment's configuration
+ * (EPIVAULT_* variables → loadConfig → openApp → the routes and services): two servers over one
+ * database, one with the defaults and one configured, give different answers to the same requests.
+ */
+for (const { engine, skip } of await engines()) {
+  describe(`staff API: tracing settings from the configuration on ${engine}`, { skip }, () => {
+    const ENV = {
+      EPIVAULT_DISCOVERY_DAYS_BEFORE_ONSET: '1', EPIVAULT_DISCOVERY_BUFFER_MINUTES: '0',
+      EPIVAULT_QUARANTINE_DAYS: '7', EPIVAULT_QUARANTINE_MAX_EXTENSION_DAYS: '3', EPIVAULT_REVEAL_MINUTES: '5',
+    };
+    let base: StaffServer;
+    let configured: StaffServer;
+    let supervisor: Staff;
+    let tracer: Staff;
+    let defaultTracer: Staff;
+    let kase: { id: string; subjectId: string };
+    const day = daysAgo(6); // inside the case's window either way (onset 5 days ago)
+    const earlier = daysAgo(8); // inside the default 4-day window only
+    const people: Record<string, string> = {};
+
+    before(async () => {
+      base = await staffServer(engine);
+      const ctx = await openApp(loadConfig({ data: base.t.dataDir, db: base.t.db.url }, ENV), { logger: suiteLogger() });
+      const server = buildServer(ctx);
+      await server.ready();
+      configured = { t: base.t, server, close: async () => { await server.close(); await ctx.close(); } };
+      supervisor = await signedInStaff(configured, 'supervisor', '110000');
+      tracer = await signedInStaff(configured, 'tracer', CHAOYANG, { purpose: 'contact_tracing' });
+      defaultTracer = await signedInStaff(base, 'tracer', CHAOYANG, { purpose: 'contact_tracing' });
+      kase = await openCase(supervisor, CHAOYANG, { classification: 'suspected', reportDate: daysAgo(3), onsetDate: daysAgo(5) });
+      for (const staff of [tracer, defaultTracer]) {
+        const assigned = await supervisor.call('POST', `/api/cases/${kase.id}/assignments`, { staffId: staff.id });
+        assert.equal(assigned.status, 201, JSON.stringify(assigned.body));
+      }
+      const venue = await addPlace(base.t.ctx, CHAOYANG);
+      const visit = async (subjectId: string, date: string, from: string, to: string) => {
+        const r = await supervisor.call('POST', `/api/subjects/${subjectId}/travel`, { mode: 'venue_visit', placeId: venue, arrival: at(date, from), departure: at(date, to) }, 'contact_tracing');
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      };
+      await visit(kase.subjectId, day, '10:00', '11:00');
+      await visit(kase.subjectId, earlier, '10:00', '11:00');
+      for (const [name, date, from, to] of [['inside', day, '10:15', '10:45'], ['touching', day, '11:00', '11:20'], ['early', earlier, '10:15', '10:45']] as const) {
+        people[name] = await addPerson(base.t.ctx, CHAOYANG);
+        await visit(people[name]!, date, from, to);
+      }
+    });
+    after(async () => {
+      await configured?.close();
+      await base?.close();
+    });
+
+    const ids = (r: { body: { candidates?: { subject: { id: string } }[]; items?: { subject: { id: string } }[] } }) =>
+      new Set((r.body.candidates ?? r.body.items ?? []).map((c) => c.subject.id));
+
+    it('discovers on confirmation and on demand with the configured window and buffer', async () => {
+      const confirmed = await supervisor.call('PATCH', `/api/cases/${kase.id}`, { classification: 'confirmed', confirmationDate: daysAgo(3) });
+      assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+      const stored = await tracer.call('GET', `/api/cases/${kase.id}/candidates`);
+      assert.equal(stored.status, 200, JSON.stringify(stored.body));
+      assert.deepEqual(ids(stored), new Set([people.inside]), 'discovery on confirmation: 1 day before onset, no buffer');
+
+      const byDefault = await defaultTracer.call('POST', `/api/cases/${kase.id}/discovery`);
+      assert.equal(byDefault.status, 200, JSON.stringify(byDefault.body));
+      assert.deepEqual(ids(byDefault), new Set([people.inside, people.touching, people.early]), 'the defaults: 4 days before onset, 30 minutes around each stay');
+      assert.equal(byDefault.body.bufferMinutes, 30);
+
+      const run = await tracer.call('POST', `/api/cases/${kase.id}/discovery`);
+      assert.equal(run.status, 200, JSON.stringify(run.body));
+      assert.deepEqual(ids(run), new Set([people.inside]));
+      assert.equal(run.body.bufferMinutes, 0);
+      assert.equal(Date.parse(run.body.window.start), Date.parse(at(day, '00:00')));
+      assert.equal(Date.parse(byDefault.body.window.start), Date.parse(at(daysAgo(9), '00:00')));
+    });
+
+    it('quarantines for the configured days, extends at most the configured days, and reveals for the configured minutes', async () => {
+      const listed = await tracer.call('GET', `/api/cases/${kase.id}/candidates`);
+      const inside = listed.body.items.find((c: { subject: { id: string } }) => c.subject.id === people.inside);
+      const confirmed = await tracer.call('POST', `/api/candidates/${inside.id}/confirm`, {});
+      assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+      const qid = confirmed.body.quarantineId;
+      const q = await tracer.call('GET', `/api/quarantines/${qid}`, undefined, 'quarantine_followup');
+      assert.equal(q.status, 200, JSON.stringify(q.body));
+      assert.deepEqual([q.body.quarantineStart, q.body.quarantineEnd], [day, addDaysIso(day, 7)]);
+      const tooLong = await tracer.call('POST', `/api/quarantines/${qid}/extend`, { days: 4, reason: '同住家属出现症状，延长观察' }, 'quarantine_followup');
+      assert.deepEqual([tooLong.status, tooLong.body.field], [400, 'days']);
+      const extended = await tracer.call('POST', `/api/quarantines/${qid}/extend`, { days: 3, reason: '同住家属出现症状，延长观察' }, 'quarantine_followup');
+      assert.equal(extended.status, 200, JSON.stringify(extended.body));
+      assert.equal(extended.body.quarantineEnd, addDaysIso(day, 10));
+
+      const from = Date.now();
+      const phone = await tracer.call('POST', `/api/quarantines/${qid}/reveal-phone`, { reason: '电话随访：询问今日体温' }, 'quarantine_followup');
+      const to = Date.now();
+      assert.equal(phone.status, 200, JSON.stringify(phone.body));
+      const expires = Date.parse(phone.body.expiresAt);
+      assert.ok(expires >= from + 5 * 60_000 && expires <= to + 5 * 60_000, `a 5-minute grant (${phone.body.expiresAt})`);
     });
   });
 }

@@ -1,14 +1,15 @@
 /**
  * Nothing personal in clear (issue #2, item 4). Canary people are imported through the real
  * command line; then every database file (SQLite main file, WAL and shm, read while the data is
- * fresh and again after exit), a full PostgreSQL dump, every log line and all CLI output are
- * scanned for each canary value as UTF-8, hex and base64. None may be found. A positive control
- * proves the scanner finds the values where they are known to be (the input CSV).
+ * fresh, and the files again after the last connection has closed, which checkpoints the WAL into
+ * the main file), a full PostgreSQL dump, every log line and all CLI output are scanned for each
+ * canary value as UTF-8, hex and base64. None may be found. A positive control proves the scanner
+ * finds the values where they are known to be (the input CSV).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { engines, freshDatabase, PG_URL } from '../support/engines.ts';
@@ -120,6 +121,19 @@ for (const { engine, skip } of await engines()) {
         assert.ok(dump.includes(Buffer.from('COPY ')), 'the dump has table data');
         assert.deepEqual(findNeedles(dump, all, 'pg_dump'), []);
       }
+    });
+
+    if (engine === 'sqlite') it('no database file carries a canary after the last connection closes (WAL checkpointed into the main file)', () => {
+      const main = join(t.dir, 'epivault.db');
+      const before = readFileSync(main);
+      holder?.close();
+      holder = null;
+      // Closing the last connection checkpoints the WAL into the main file and removes the WAL.
+      assert.ok(!existsSync(`${main}-wal`) || statSync(`${main}-wal`).size === 0, 'the WAL was checkpointed on close');
+      const after = readFileSync(main);
+      assert.ok(!after.equals(before), 'the checkpoint wrote the recent pages into the main file');
+      const files = readdirSync(t.dir).filter((f) => f.startsWith('epivault.db'));
+      for (const f of files) assert.deepEqual(findNeedles(readFileSync(join(t.dir, f)), all, `${f} after close`), []);
     });
   });
 }

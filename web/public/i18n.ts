@@ -2,6 +2,7 @@
  * The public site's words in Simplified Chinese and English. The language is the visitor's choice
  * (remembered in localStorage) or, on the first visit, taken from the browser's language.
  */
+import { beijingDay } from './calendar.ts';
 import type { Lang } from './types.ts';
 
 const STORAGE_KEY = 'epivault.public.lang';
@@ -54,7 +55,8 @@ const zh = {
   'dash.showMapTable': '以表格显示各区数字',
   'exp.title': '暴露点位与风险区域',
   'exp.intro': '以下场所和时段有确诊病例到访。发布内容不包含任何病例信息，点位之间也互不关联。',
-  'exp.search': '搜索场所名称或地址',
+  'exp.search': '搜索场所名称、地址或区名',
+  'exp.filters': '筛选风险区域和暴露点位',
   'exp.district': '区',
   'exp.allDistricts': '全部区',
   'exp.date': '日期',
@@ -66,6 +68,8 @@ const zh = {
   'exp.expires': '公布至',
   'exp.areas': '风险区域',
   'exp.noAreas': '目前没有公布的风险区域。',
+  'exp.areaCount': '共 {n} 个风险区域',
+  'exp.noAreasMatch': '没有符合条件的风险区域。',
   'exp.points': '暴露点位',
   'area.high': '高风险',
   'area.medium': '中风险',
@@ -114,7 +118,8 @@ const en: Record<Key, string> = {
   'dash.showMapTable': 'Show the districts\' numbers as a table',
   'exp.title': 'Exposure points and risk areas',
   'exp.intro': 'Confirmed cases were at these places in these time windows. Nothing here says anything about the cases, and the points are not linked to each other.',
-  'exp.search': 'Search a place name or address',
+  'exp.search': 'Search a place name, address or district',
+  'exp.filters': 'Filter the risk areas and exposure points',
   'exp.district': 'District',
   'exp.allDistricts': 'All districts',
   'exp.date': 'Date',
@@ -126,6 +131,8 @@ const en: Record<Key, string> = {
   'exp.expires': 'Listed until',
   'exp.areas': 'Risk areas',
   'exp.noAreas': 'No risk area is published at present.',
+  'exp.areaCount': '{n} risk areas',
+  'exp.noAreasMatch': 'No risk area matches.',
   'exp.points': 'Exposure points',
   'area.high': 'High risk',
   'area.medium': 'Medium risk',
@@ -150,22 +157,7 @@ export function translator(lang: Lang): Translate {
   return (key, vars) => table[key].replace(/\{(\w+)\}/g, (_m, name: string) => String(vars?.[name] ?? `{${name}}`));
 }
 
-const DISTRICT_EN: Readonly<Record<string, string>> = {
-  110101: 'Dongcheng', 110102: 'Xicheng', 110105: 'Chaoyang', 110106: 'Fengtai', 110107: 'Shijingshan', 110108: 'Haidian', 110109: 'Mentougou',
-  110111: 'Fangshan', 110112: 'Tongzhou', 110113: 'Shunyi', 110114: 'Changping', 110115: 'Daxing', 110116: 'Huairou', 110117: 'Pinggu', 110118: 'Miyun', 110119: 'Yanqing',
-};
-const DISTRICT_ZH: Readonly<Record<string, string>> = {
-  110101: '东城区', 110102: '西城区', 110105: '朝阳区', 110106: '丰台区', 110107: '石景山区', 110108: '海淀区', 110109: '门头沟区',
-  110111: '房山区', 110112: '通州区', 110113: '顺义区', 110114: '昌平区', 110115: '大兴区', 110116: '怀柔区', 110117: '平谷区', 110118: '密云区', 110119: '延庆区',
-};
-
-/** A district's name in the language (Beijing's 16; the whole city for `11`/`1101`); the code itself otherwise. */
-export function districtNamer(lang: Lang): (code: string) => string {
-  return (code) => {
-    if (code === '11' || code === '1101' || code === '110000' || code === '110100') return lang === 'zh' ? '北京市' : 'Beijing';
-    return (lang === 'zh' ? DISTRICT_ZH[code] : DISTRICT_EN[code]) ?? code;
-  };
-}
+export { districtNamer } from './districts.ts';
 
 const CATEGORY: Readonly<Record<string, readonly [string, string]>> = {
   restaurant: ['餐馆', 'restaurant'], supermarket: ['超市', 'supermarket'], market: ['市场', 'market'], shopping_mall: ['商场', 'shopping mall'],
@@ -184,10 +176,9 @@ export function adviceIn(lang: Lang, advice: string): string {
 const TZ = 'Asia/Shanghai';
 const dateFmt = (lang: Lang) => new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: TZ, year: 'numeric', month: 'short', day: 'numeric' });
 const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const isoDayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** YYYY-MM-DD of an instant in Beijing time. */
-export const beijingDay = (iso: string | number): string => isoDayFmt.format(new Date(iso));
+/** YYYY-MM-DD of an instant in Beijing time (./calendar.ts). */
+export { beijingDay };
 export const formatDate = (lang: Lang, iso: string | number): string => dateFmt(lang).format(new Date(iso));
 /** "12 Nov 2026, 14:00–16:00 (Beijing time)" or across days "… – …". */
 export function formatWindow(lang: Lang, start: string, end: string): string {

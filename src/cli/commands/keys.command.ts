@@ -18,7 +18,7 @@ export function registerKeys(program: Command): void {
         const r = await rotateRootKey(ctx.store, ctx.keys.keyring, (p) => {
           if (!started) { bar.start(p.total); started = true; }
           bar.update(p.done, p.total);
-        });
+        }, { actor: ctx.actor });
         bar.stop();
         out(`root key version ${r.newVersion}${r.resumed ? ' (resumed)' : ''}: ${r.rewrapped} keys rewrapped; retired versions: ${r.retired.join(', ') || 'none'}`);
       } finally {

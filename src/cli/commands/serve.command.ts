@@ -7,6 +7,7 @@ import { buildServer } from '../../http/app.ts';
 import { openApp } from '../../services/app-context.ts';
 import { scheduleCheckpoints, writeCheckpoint } from '../../services/audit-log.service.ts';
 import { loadThresholds, scanSupervision, scheduleSupervision } from '../../services/supervision.service.ts';
+import { scheduleRiskStatusRefresh } from '../../services/tracing/risk-status.service.ts';
 import { withCommon } from '../common.ts';
 import type { CommonOptions } from '../common.ts';
 
@@ -41,9 +42,13 @@ export async function serve(config: Config): Promise<void> {
   const thresholds = loadThresholds(join(config.dataDir, 'supervision.json'));
   await scanSupervision(ctx, thresholds);
   const stopSupervision = scheduleSupervision(ctx, thresholds, 60_000);
+  // Risk statuses that time alone changes (a quarantine over, a risk area expired) are refreshed in
+  // storage at start and then every EPIVAULT_RISK_REFRESH_MINUTES (docs/TRACING.md "Risk status").
+  const stopRiskRefresh = scheduleRiskStatusRefresh(ctx, config.riskRefreshMinutes * 60_000, { immediately: true });
   const stop = async () => {
     stopCheckpoints();
     stopSupervision();
+    stopRiskRefresh();
     await app.close();
     await ctx.close();
     process.exit(0);

@@ -73,7 +73,10 @@ export interface FollowupView {
   note: string | null;
 }
 
-/** What happened to a quarantine (`reason` as stated, or a code: an end reason, `to:<district>` for a hand-over). */
+/**
+ * What happened to a quarantine (`reason` as stated, or a code: an end reason, `to:<district>` for a
+ * hand-over; `note`: the note given on ending it, shown to whoever may read the quarantine).
+ */
 export interface QuarantineEventView {
   at: string;
   by: string;
@@ -81,6 +84,7 @@ export interface QuarantineEventView {
   end?: string;
   days?: number;
   reason?: string;
+  note?: string;
   caseId?: string;
 }
 

@@ -36,9 +36,20 @@ export interface SessionPluginOptions {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Reads the `ev_session` cookie on every request and decorates `request.staff` and
- * `request.staffSession` (null when there is no valid session). Over TLS every response carries
- * HSTS. Registered at the root (not encapsulated), so every route sees the decorations.
+ * Whether a matched route pattern belongs to the staff scope — the staff API (`/api`, `/api/…`)
+ * and the console (`/console/…`) — the only routes whose requests resume a session. Judged on the
+ * route the router matched (not the raw URL), so an unmatched or public route is never staff.
+ */
+export function isStaffRoute(routeUrl: string | undefined): boolean {
+  if (routeUrl === undefined) return false;
+  return routeUrl === '/api' || routeUrl.startsWith('/api/') || routeUrl === '/console' || routeUrl.startsWith('/console/');
+}
+
+/**
+ * Reads the `ev_session` cookie on requests to staff routes (./isStaffRoute) and decorates
+ * `request.staff` and `request.staffSession` (null when there is no valid session, and always on
+ * the public scope's routes: the public site never touches staff data). Over TLS every response
+ * carries HSTS. Registered at the root (not encapsulated), so every route sees the decorations.
  */
 async function sessionPluginImpl(app: FastifyInstance, opts: SessionPluginOptions): Promise<void> {
   const clock = opts.clock ?? (() => new Date());
@@ -50,6 +61,9 @@ async function sessionPluginImpl(app: FastifyInstance, opts: SessionPluginOption
   app.decorateRequest('staffSession', null);
 
   app.addHook('onRequest', async (request) => {
+    // Only the staff scope's routes look at sessions: the public site and API, /healthz and unknown
+    // URLs neither read the staff tables nor move a session's last_seen_at (request.staff stays null).
+    if (!isStaffRoute(request.routeOptions.url)) return;
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const session = await resumeSession(opts.ctx, token, clock(), policy);

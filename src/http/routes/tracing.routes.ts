@@ -21,7 +21,11 @@ import {
 
 const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
-/** Contact tracing (docs/TRACING.md "API"): discovery, follow-up, hand-overs, chains, risk areas and status. */
+/**
+ * Contact tracing (docs/TRACING.md "API"): discovery, follow-up, hand-overs, chains, risk areas and
+ * status. The discovery window, quarantine length and reveal time are the deployment's
+ * (`ctx.settings`, from the configuration).
+ */
 export async function tracingRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const r = (tags: string[], summary: string, write = false) => ({ tags, summary, security: write ? writeSecurity : readSecurity, headers: PurposeHeaders });
@@ -31,16 +35,16 @@ export async function tracingRoutes(app: FastifyInstance, ctx: AppContext): Prom
   const risk = ['tracing: risk'];
 
   api.post('/api/cases/:id/discovery', { ...personalData, schema: { ...r(discovery, 'find who shared a place and time with the case in its infectious window (co-location tokens); candidates ranked, masked', true), params: IdParams, response: { 200: DiscoveryResult, ...errorResponses } } },
-    async (q) => runDiscovery(ctx, staffRequest(q), q.params.id));
+    async (q) => runDiscovery(ctx, staffRequest(q), q.params.id, { settings: ctx.settings.tracing }));
   api.get('/api/cases/:id/candidates', { ...personalData, schema: { ...r(discovery, 'the stored discovery candidates of a case, ranked, masked'), params: IdParams, response: { 200: items(CandidateView), ...errorResponses } } },
     async (q) => ({ items: await listCandidates(ctx, staffRequest(q), q.params.id) }));
   api.post('/api/candidates/:id/confirm', { ...personalData, schema: { ...r(discovery, 'confirm a candidate: close contact, exposure, quarantine, hand-over if they live elsewhere', true), params: IdParams, body: ConfirmBody, response: { 200: Confirmed, ...errorResponses } } },
-    async (q) => confirmCandidate(ctx, staffRequest(q), q.params.id, q.body));
+    async (q) => confirmCandidate(ctx, staffRequest(q), q.params.id, q.body, ctx.settings.tracing));
   api.post('/api/candidates/:id/dismiss', { ...personalData, schema: { ...r(discovery, 'dismiss a candidate with a reason', true), params: IdParams, body: DismissBody, response: { 200: CandidateView, ...errorResponses } } },
     async (q) => dismissCandidate(ctx, staffRequest(q), q.params.id, q.body));
 
   api.post('/api/contacts/:id/quarantine', { ...personalData, schema: { ...r(followUp, 'start the quarantine of a close contact (default 14 days from the exposure)', true), params: IdParams, body: StartQuarantineBody, response: { 201: QuarantineView, ...errorResponses } } },
-    async (q, reply) => reply.code(201).send(await quarantineContact(ctx, staffRequest(q), q.params.id, q.body)));
+    async (q, reply) => reply.code(201).send(await quarantineContact(ctx, staffRequest(q), q.params.id, q.body, ctx.settings.tracing)));
   api.get('/api/quarantines', { ...personalData, schema: { ...r(followUp, 'quarantines of my scope I may follow up'), querystring: QuarantineListQuery, response: { 200: page(QuarantineSummary), ...errorResponses } } },
     async (q) => listQuarantines(ctx, staffRequest(q), q.query));
   api.get('/api/cases/:id/quarantines', { ...personalData, schema: { ...r(followUp, 'quarantines of the contacts of a case'), params: IdParams, response: { 200: items(QuarantineSummary), ...errorResponses } } },
@@ -50,13 +54,13 @@ export async function tracingRoutes(app: FastifyInstance, ctx: AppContext): Prom
   api.post('/api/quarantines/:id/entries', { ...personalData, schema: { ...r(followUp, 'add the follow-up of one day (symptoms, temperature)', true), params: IdParams, body: FollowupBody, response: { 201: QuarantineView, ...errorResponses } } },
     async (q, reply) => reply.code(201).send(await addFollowup(ctx, staffRequest(q), q.params.id, q.body)));
   api.post('/api/quarantines/:id/extend', { ...personalData, schema: { ...r(followUp, 'extend a quarantine, with a reason', true), params: IdParams, body: ExtendBody, response: { 200: QuarantineView, ...errorResponses } } },
-    async (q) => extendQuarantine(ctx, staffRequest(q), q.params.id, q.body));
+    async (q) => extendQuarantine(ctx, staffRequest(q), q.params.id, q.body, ctx.settings.tracing));
   api.post('/api/quarantines/:id/end', { ...personalData, schema: { ...r(followUp, 'end a quarantine', true), params: IdParams, body: EndBody, response: { 200: QuarantineView, ...errorResponses } } },
     async (q) => endQuarantine(ctx, staffRequest(q), q.params.id, q.body));
   api.post('/api/quarantines/:id/convert', { ...personalData, schema: { ...r(followUp, 'convert the contact into a case (purpose case_investigation)', true), params: IdParams, body: ConvertBody, response: { 201: ConvertedView, ...errorResponses } } },
     async (q, reply) => reply.code(201).send(await convertToCase(ctx, staffRequest(q), q.params.id, q.body)));
   api.post('/api/quarantines/:id/reveal-phone', { ...personalData, schema: { ...r(followUp, 'reveal the contact\'s phone number to call them, with a reason', true), params: IdParams, body: RevealCallBody, response: { 200: RevealCallResult, ...errorResponses } } },
-    async (q) => revealForCall(ctx, staffRequest(q), q.params.id, q.body));
+    async (q) => revealForCall(ctx, staffRequest(q), q.params.id, q.body, ctx.settings.revealMinutes));
   api.get('/api/contacts/:id/secondary-contacts', { ...personalData, schema: { ...r(followUp, 'contacts of a close contact, masked'), params: IdParams, response: { 200: items(SecondaryView), ...errorResponses } } },
     async (q) => ({ items: await listSecondaryContacts(ctx, staffRequest(q), q.params.id) }));
   api.post('/api/contacts/:id/secondary-contacts', { ...personalData, schema: { ...r(followUp, 'record a contact of a close contact', true), params: IdParams, body: SecondaryBody, response: { 201: SecondaryView, ...errorResponses } } },

@@ -37,7 +37,7 @@ export const DismissBody = z.strictObject({ reason: z.enum(DISMISS_REASONS), not
 
 const QuarantineEvent = z.object({
   at: z.string(), by: z.string(), action: z.enum(['start', 'extend', 'end', 'convert', 'handover']),
-  end: z.string().optional(), days: z.number().optional(), reason: z.string().optional(), caseId: z.string().optional(),
+  end: z.string().optional(), days: z.number().optional(), reason: z.string().optional(), note: z.string().optional(), caseId: z.string().optional(),
 });
 
 export const QuarantineView = z.object({

@@ -6,12 +6,10 @@
  * (discovery-engine.ts); here are the policy, the records and the audit.
  */
 import { randomId } from '../../crypto/index.ts';
-import { isInJurisdiction } from '../../domain/jurisdiction.ts';
 import type { ExposureType } from '../../domain/model.ts';
 import { DISMISS_REASONS } from '../../domain/views/tracing.ts';
 import type { CandidateView, Confirmed, DiscoveryResult, DismissReason } from '../../domain/views/tracing.ts';
 import { dateOf, infectiousWindow } from '../../tracing/interval.ts';
-import { DEFAULT_TRACING_SETTINGS } from '../../tracing/settings.ts';
 import type { TracingSettings } from '../../tracing/settings.ts';
 import type { CandidateRow, TracingCaseRow } from '../../storage/tracing.repository.ts';
 import type { RankedCandidate } from '../../tracing/ranking.ts';
@@ -28,8 +26,7 @@ import { openCaseDetails, openSubjectJson, sealSubjectJson } from '../subject-ci
 import { candidateViews } from './candidate-view.ts';
 import { discoverForTrails, loadCaseTrails } from './discovery-engine.ts';
 import type { DiscoveryProbe } from './discovery-engine.ts';
-import { startQuarantine } from './follow-up.service.ts';
-import { createHandover } from './handover.service.ts';
+import { recordCloseContact } from './close-contact.ts';
 import { recomputeRiskStatus } from './risk-status.service.ts';
 import { authorizeFacts } from './tracing-access.ts';
 import { dataKeyOf, iso } from './tracing-records.ts';
@@ -48,7 +45,7 @@ export interface DiscoveryOptions {
  * decision; open ones no longer found are dropped) and returned ranked, masked, each audited.
  */
 export async function runDiscovery(ctx: AppContext, req: StaffRequest, caseId: string, options: DiscoveryOptions = {}): Promise<DiscoveryResult> {
-  const settings = options.settings ?? DEFAULT_TRACING_SETTINGS;
+  const settings = options.settings ?? ctx.settings.tracing;
   const authorized = await authorize(ctx, req, 'create', { type: 'discovery', parent: { type: 'case', id: caseId } });
   const kase = await ctx.store.cases.getCase(caseId);
   if (!kase) throw notFound();
@@ -68,7 +65,7 @@ export async function runDiscovery(ctx: AppContext, req: StaffRequest, caseId: s
  * candidates are stored for the case's tracers to review; nothing personal is returned; one audit
  * event records the run; the case's person's risk status is recomputed. Returns how many were found.
  */
-export async function onCaseConfirmed(ctx: AppContext, req: StaffRequest, caseId: string, settings: TracingSettings = DEFAULT_TRACING_SETTINGS): Promise<number> {
+export async function onCaseConfirmed(ctx: AppContext, req: StaffRequest, caseId: string, settings: TracingSettings = ctx.settings.tracing): Promise<number> {
   const kase = await ctx.store.cases.getCase(caseId);
   if (!kase || kase.classification !== 'confirmed') return 0;
   const { ranked } = await discoverCase(ctx, kase, settings, req.now);
@@ -138,7 +135,7 @@ export interface ConfirmInput {
  * shared day, the venue as setting), a quarantine from that day, the risk status recomputed; a
  * person living outside the case's jurisdiction is handed over to their own jurisdiction.
  */
-export async function confirmCandidate(ctx: AppContext, req: StaffRequest, candidateId: string, input: ConfirmInput = {}, settings: TracingSettings = DEFAULT_TRACING_SETTINGS): Promise<Confirmed> {
+export async function confirmCandidate(ctx: AppContext, req: StaffRequest, candidateId: string, input: ConfirmInput = {}, settings: TracingSettings = ctx.settings.tracing): Promise<Confirmed> {
   const { candidate, authorized } = await authorizeCandidate(ctx, req, candidateId);
   const creating = await authorize(ctx, req, 'create', { type: 'contact', parent: { type: 'case', id: candidate.case_id } });
   return ctx.store.transaction(async (repos) => {
@@ -150,18 +147,13 @@ export async function confirmCandidate(ctx: AppContext, req: StaffRequest, candi
     const places = new Map((await repos.tracing.placesByIds(details.overlaps.map((o) => o.placeId))).map((p) => [p.id, p.name]));
     const setting = input.setting ?? [...new Set(details.overlaps.map((o) => places.get(o.placeId) ?? o.placeId))].join('、').slice(0, 200);
     const exposure = validateExposure({ exposureType: input.exposureType ?? 'shared_venue', exposureDate: dateOf(details.lastExposure), setting }, todayOf(req), 'exposure.');
-    const linkId = randomId('k');
-    const link = { id: linkId, case_id: c.case_id, contact_subject_id: c.subject_id, sealed: sealSubjectJson(dek, c.subject_id, 'contact_links', linkId, exposure), created_at: req.now.toISOString() };
-    await repos.contacts.insert(link);
-    await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'create', creating, { resourceType: 'contact', resourceId: linkId, subjectId: c.subject_id }));
-    await repos.tracing.updateCandidate(c.id, { contact_link_id: linkId });
+    const { link, quarantineId, handoverId } = await recordCloseContact(ctx, repos, req, {
+      caseId: c.case_id, caseJurisdiction: kase.jurisdiction_code, subjectId: c.subject_id, dek, exposure, creating, followUp: authorized, quarantineDays: settings.quarantine.days,
+    });
+    await repos.tracing.updateCandidate(c.id, { contact_link_id: link.id });
     await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'confirm', authorized, { resourceType: 'discovery', resourceId: c.id, subjectId: c.subject_id }));
-    const quarantineId = await startQuarantine(ctx, repos, req, link, kase.jurisdiction_code, authorized, settings.quarantine.days);
-    const home = (await repos.tracing.subjectsByIds([c.subject_id]))[0]!.jurisdiction_code;
-    const handoverId = isInJurisdiction(home, kase.jurisdiction_code) ? null : await createHandover(ctx, repos, req, link, kase.jurisdiction_code, home, authorized);
-    await recomputeRiskStatus(ctx, repos, [c.subject_id], req.now);
     const [view] = await candidateViews(ctx, repos, req, [(await repos.tracing.getCandidate(c.id))!], authorized, kase.jurisdiction_code);
-    return { candidate: view!, contactId: linkId, quarantineId, handoverId };
+    return { candidate: view!, contactId: link.id, quarantineId, handoverId };
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * Quarantine and follow-up of close contacts (docs/TRACING.md "Follow-up"): a quarantine per
- * contact link, by default 14 days from the last exposure (settings `quarantine.days`); daily
+ * contact link, by default 14 days from the last exposure (settings `quarantine.days`, from the
+ * deployment's configuration in `ctx.settings.tracing`); daily
  * entries (symptoms, temperature) sealed under the contact's key; end, extend, or convert the
  * contact into a case. The dates live in the contact link's exposure (the contact service's
  * record, written through its repository), so the case's contact list shows them; the quarantine
@@ -11,7 +12,6 @@ import { addDays, compareIsoDate, parseIsoDate } from '../../domain/dates.ts';
 import type { Classification, ContactExposure } from '../../domain/model.ts';
 import { END_REASONS } from '../../domain/views/tracing.ts';
 import type { ConvertedView, EndReason, QuarantineView } from '../../domain/views/tracing.ts';
-import { DEFAULT_TRACING_SETTINGS } from '../../tracing/settings.ts';
 import type { TracingSettings } from '../../tracing/settings.ts';
 import type { ContactRow } from '../../storage/contact.repository.ts';
 import type { Repositories } from '../../storage/store.ts';
@@ -24,6 +24,7 @@ import { invalid, todayOf } from '../staff-records.ts';
 import type { StaffRequest } from '../staff-context.ts';
 import { detailsOf, validateCaseFields, validateExposure } from '../staff-input.ts';
 import { generatedCaseNumber, openSubjectJson, sealSubjectJson } from '../subject-cipher.ts';
+import { onCaseConfirmed } from './discovery.service.ts';
 import { quarantineView } from './quarantine-view.ts';
 import { recomputeRiskStatus } from './risk-status.service.ts';
 import { authorizeFacts, authorizeQuarantine } from './tracing-access.ts';
@@ -61,7 +62,7 @@ export async function startQuarantine(ctx: AppContext, repos: Repositories, req:
 }
 
 /** Puts a close contact (added through the contact service) into quarantine. */
-export async function quarantineContact(ctx: AppContext, req: StaffRequest, linkId: string, input: { days?: number } = {}, settings: TracingSettings = DEFAULT_TRACING_SETTINGS): Promise<QuarantineView> {
+export async function quarantineContact(ctx: AppContext, req: StaffRequest, linkId: string, input: { days?: number } = {}, settings: TracingSettings = ctx.settings.tracing): Promise<QuarantineView> {
   const days = input.days ?? settings.quarantine.days;
   if (!Number.isInteger(days) || days < 1 || days > 60) throw invalid('days', 'must be a whole number of days from 1 to 60');
   const link = await ctx.store.contacts.get(linkId);
@@ -122,20 +123,24 @@ export async function addFollowup(ctx: AppContext, req: StaffRequest, id: string
 }
 
 /** Extends an active quarantine by `days` (at most `quarantine.maxExtensionDays`), for a stated reason. */
-export async function extendQuarantine(ctx: AppContext, req: StaffRequest, id: string, input: { days: number; reason: string }, settings: TracingSettings = DEFAULT_TRACING_SETTINGS): Promise<QuarantineView> {
+export async function extendQuarantine(ctx: AppContext, req: StaffRequest, id: string, input: { days: number; reason: string }, settings: TracingSettings = ctx.settings.tracing): Promise<QuarantineView> {
   const reason = requireReason(input.reason);
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > settings.quarantine.maxExtensionDays) throw invalid('days', `must be a whole number of days from 1 to ${settings.quarantine.maxExtensionDays}`);
   const { authorized } = await authorizeQuarantine(ctx, req, 'update', id);
   return changeQuarantine(ctx, req, id, authorized, (e) => ({ ...e, quarantineEnd: addDays(e.quarantineEnd ?? e.exposureDate, input.days) }), { action: 'extend', days: input.days, reason }, 'active');
 }
 
-/** Ends an active quarantine; ended early, its end date becomes today. */
-export async function endQuarantine(ctx: AppContext, req: StaffRequest, id: string, input: { reason: EndReason; note?: string }): Promise<QuarantineView> {
+/**
+ * Ends an active quarantine; ended early, its end date becomes today. The note (required for
+ * `other`) is kept in the quarantine's sealed history with the reason.
+ */
+export async function endQuarantine(ctx: AppContext, req: StaffRequest, id: string, input: { reason: EndReason; note?: string | null }): Promise<QuarantineView> {
   if (!(END_REASONS as readonly string[]).includes(input.reason)) throw invalid('reason', `must be one of ${END_REASONS.join(', ')}`);
-  if (input.reason === 'other') requireReason(input.note, 'note');
+  const note = input.reason === 'other' ? requireReason(input.note, 'note') : input.note?.trim() || null;
+  if (note && note.length > 500) throw invalid('note', 'is longer than 500 characters');
   const { authorized } = await authorizeQuarantine(ctx, req, 'update', id);
   const today = todayOf(req);
-  return changeQuarantine(ctx, req, id, authorized, (e) => ({ ...e, quarantineEnd: e.quarantineEnd && e.quarantineEnd > today ? today : e.quarantineEnd }), { action: 'end', reason: input.reason }, 'ended');
+  return changeQuarantine(ctx, req, id, authorized, (e) => ({ ...e, quarantineEnd: e.quarantineEnd && e.quarantineEnd > today ? today : e.quarantineEnd }), { action: 'end', reason: input.reason, ...(note ? { note } : {}) }, 'ended');
 }
 
 export interface ConvertInput {
@@ -149,6 +154,7 @@ export interface ConvertInput {
  * Converts a quarantined contact into a case (case investigation): a case is opened for the
  * contact's subject in their own jurisdiction, the converting investigator assigned to it, the
  * quarantine marked converted. The contact link stays: it is the edge of the transmission chain.
+ * A case converted as `confirmed` gets discovery on confirmation, as one opened on the case page.
  */
 export async function convertToCase(ctx: AppContext, req: StaffRequest, id: string, input: ConvertInput): Promise<ConvertedView> {
   const kase = validateCaseFields({ classification: input.classification, reportDate: input.reportDate, onsetDate: input.onsetDate ?? null, confirmationDate: input.confirmationDate ?? null }, todayOf(req), '');
@@ -172,6 +178,7 @@ export async function convertToCase(ctx: AppContext, req: StaffRequest, id: stri
     }
     return { caseId: newCaseId };
   });
+  if (kase.classification === 'confirmed') await onCaseConfirmed(ctx, req, newCaseId, ctx.settings.tracing);
   return { ...view, newCaseId };
 }
 

@@ -73,9 +73,10 @@ export async function quarantinesOfCase(ctx: AppContext, req: StaffRequest, case
 
 /**
  * Reveals the phone number of a quarantined contact to the staff following them up, to call them:
- * a stated reason, a reveal grant for a few minutes, audited before the number is returned.
+ * a stated reason, a reveal grant for the configured reveal time (EPIVAULT_REVEAL_MINUTES, as every
+ * reveal), audited before the number is returned.
  */
-export async function revealForCall(ctx: AppContext, req: StaffRequest, id: string, input: { reason: string }, revealMinutes = 15): Promise<{ value: string | null; expiresAt: string }> {
+export async function revealForCall(ctx: AppContext, req: StaffRequest, id: string, input: { reason: string }, revealMinutes = ctx.settings.revealMinutes): Promise<{ value: string | null; expiresAt: string }> {
   const reason = requireReason(input.reason);
   const { authorized, quarantine } = await authorizeQuarantine(ctx, req, 'reveal', id);
   const expiresAt = new Date(req.now.getTime() + revealMinutes * 60_000).toISOString();

@@ -11,7 +11,7 @@ import type { TravelRecord } from '../../domain/model.ts';
 import { backfillDistrictDayTokens } from './district-backfill.ts';
 import { removeDistrictDayTokens, writeDistrictDayTokens } from './district-tokens.ts';
 import { declareRiskArea, listRiskAreas, revokeRiskArea, staysInArea } from './risk-area.service.ts';
-import { readRiskStatus } from './risk-status.service.ts';
+import { readRiskStatus, storedRiskStatuses } from './risk-status.service.ts';
 
 for (const { engine, skip } of await engines()) {
   describe(`risk areas on ${engine}`, { skip }, () => {
@@ -73,8 +73,15 @@ for (const { engine, skip } of await engines()) {
     });
 
     it('recomputes on revocation and removes a changed visit\'s district-day tokens', async () => {
+      // The STORED statuses (what quarantine views show, no recomputation on read): yellow before, green after.
+      const stored = async () => new Map([...(await t.ctx.store.transaction((repos) => storedRiskStatuses(repos, Object.values(people))))].map(([id, r]) => [id, `${r.status}:${r.reason}`]));
+      const yellow = ['inside', 'otherVenueSameDistrict', 'overnight'];
+      const before = await stored();
+      for (const n of yellow) assert.equal(before.get(people[n]!), 'yellow:high_risk_area_stay', n);
       const areas = await listRiskAreas(t.ctx, supervisor.req(), { limit: 10 });
       for (const a of areas.filter((x) => x.active)) await revokeRiskArea(t.ctx, supervisor.req(), a.id);
+      const afterRevoking = await stored();
+      for (const n of yellow) assert.equal(afterRevoking.get(people[n]!), 'green:no_risk_found', `${n}: stored status after revocation`);
       await assert.rejects(revokeRiskArea(t.ctx, supervisor.req(), areas.find((x) => x.active)!.id), { code: 'ERR_CONFLICT' });
       assert.equal((await readRiskStatus(t.ctx, supervisor.req(), people.inside!)).status, 'green');
       await t.ctx.store.transaction((repos) => removeDistrictDayTokens(t.ctx.keys, repos, visits.inside!.travelId, visits.inside!.travel));

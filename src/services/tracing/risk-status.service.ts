@@ -5,7 +5,8 @@
  * reason code (no personal value) and recomputed by every tracing change; the other services'
  * changes (case classification, contacts, travel) call `recomputeRiskStatus` too (docs/TRACING.md
  * lists where). Reading a status recomputes it first, so that time alone (a quarantine's end, a
- * risk area's expiry) is always taken into account.
+ * risk area's expiry) is always taken into account; the server also refreshes those statuses on a
+ * schedule (`scheduleRiskStatusRefresh`), so that the stored ones quarantine views show stay true.
  */
 import type { DataKey } from '../../crypto/index.ts';
 import { isInJurisdiction } from '../../domain/jurisdiction.ts';
@@ -18,9 +19,10 @@ import type { RiskFacts, RiskLevel, RiskResult, RiskRules, RiskStatus } from '..
 import { DEFAULT_TRACING_SETTINGS } from '../../tracing/settings.ts';
 import type { TracingSettings } from '../../tracing/settings.ts';
 import type { Repositories } from '../../storage/store.ts';
-import type { AppContext } from '../app-context.ts';
+import type { AppContext, AppSettings } from '../app-context.ts';
 import { accessAudit, authorize } from '../access.service.ts';
 import { appendAudit } from '../audit.service.ts';
+import { ServiceError } from '../errors.ts';
 import type { KeySet } from '../keys.service.ts';
 import type { StaffRequest } from '../staff-context.ts';
 import { openSubjectJson, openTravel, unwrapDataKey } from '../subject-cipher.ts';
@@ -37,14 +39,16 @@ export interface RiskOptions {
 }
 
 type Keys = Pick<KeySet, 'keyring'>;
+/** What recomputing needs: the keys, and the deployment's tracing settings when there are any (else the defaults). */
+type RiskContext = { keys: Keys; settings?: Pick<AppSettings, 'tracing'> };
 
 /**
  * Evaluates the rules for each subject at `now` and stores the result where it changed, in the
  * caller's transaction. Returns the results by subject.
  */
-export async function recomputeRiskStatus(ctx: { keys: Keys }, repos: Repositories, subjectIds: readonly string[], now: Date, options: RiskOptions = {}): Promise<Map<string, RiskResult>> {
+export async function recomputeRiskStatus(ctx: RiskContext, repos: Repositories, subjectIds: readonly string[], now: Date, options: RiskOptions = {}): Promise<Map<string, RiskResult>> {
   const rules = options.rules ?? ACTIVE_RISK_RULES;
-  const settings = options.settings ?? DEFAULT_TRACING_SETTINGS;
+  const settings = options.settings ?? ctx.settings?.tracing ?? DEFAULT_TRACING_SETTINGS;
   const out = new Map<string, RiskResult>();
   let areas: Awaited<ReturnType<Repositories['tracing']['activeRiskAreas']>> | undefined;
   for (const subjectId of [...new Set(subjectIds)]) {
@@ -79,7 +83,7 @@ export async function storedRiskStatuses(repos: Repositories, subjectIds: readon
  * Recomputes every stored status that time alone may have changed (quarantines ending, risk areas
  * expiring): for a scheduled job. Returns how many subjects were looked at.
  */
-export async function refreshRiskStatuses(ctx: { keys: Keys; store: { transaction<T>(fn: (r: Repositories) => Promise<T>): Promise<T> } }, now: Date, rules: RiskRules = ACTIVE_RISK_RULES): Promise<number> {
+export async function refreshRiskStatuses(ctx: RiskContext & { store: { transaction<T>(fn: (r: Repositories) => Promise<T>): Promise<T> } }, now: Date, rules: RiskRules = ACTIVE_RISK_RULES): Promise<number> {
   const timeBound = rules.rules.filter((r) => r.when.caseClassification === undefined).map((r) => r.id);
   let after: string | undefined;
   let n = 0;
@@ -90,6 +94,49 @@ export async function refreshRiskStatuses(ctx: { keys: Keys; store: { transactio
     n += ids.length;
     after = ids[ids.length - 1];
   }
+}
+
+export interface RiskRefreshSchedule {
+  /** The clock of each run (tests move it forward). */
+  readonly now?: () => Date;
+  /** Also run once right away (the server does, at start). */
+  readonly immediately?: boolean;
+  /** Called after each run with how many subjects were looked at, or the error (already logged). */
+  readonly onRun?: (result: { looked: number } | { error: Error }) => void;
+}
+
+/**
+ * Runs `refreshRiskStatuses` every `intervalMs` (the server: EPIVAULT_RISK_REFRESH_MINUTES), so a
+ * stored status that time alone changed (a quarantine over, a risk area expired) is updated without
+ * anyone reading it. A run never overlaps the previous one; failures are logged and retried next
+ * time. Returns a function that stops the schedule.
+ */
+export function scheduleRiskStatusRefresh(ctx: Pick<AppContext, 'store' | 'keys' | 'logger'> & Partial<Pick<AppContext, 'settings'>>, intervalMs: number, options: RiskRefreshSchedule = {}): () => void {
+  if (!Number.isFinite(intervalMs) || intervalMs < 1000) throw new ServiceError('ERR_CONFIG', 'risk status refresh interval must be at least 1000 ms', 'riskRefreshInterval');
+  const clock = options.now ?? (() => new Date());
+  let running = false;
+  let stopped = false;
+  const run = () => {
+    if (running || stopped) return;
+    running = true;
+    refreshRiskStatuses(ctx, clock())
+      .then((looked) => {
+        ctx.logger.info({ looked }, 'risk statuses refreshed');
+        options.onRun?.({ looked });
+      })
+      .catch((e: unknown) => {
+        ctx.logger.error({ err: (e as Error).message }, 'risk status refresh failed');
+        options.onRun?.({ error: e as Error });
+      })
+      .finally(() => { running = false; });
+  };
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  if (options.immediately) run();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }
 
 function subjectFacts(keys: Keys, repos: Repositories, subjectId: string, now: Date, settings: TracingSettings, known: ReadonlySet<RiskLevel> | undefined, activeAreas: () => ReturnType<Repositories['tracing']['activeRiskAreas']>): RiskFacts {

@@ -19,9 +19,13 @@ export interface CandidateDetails {
 /** discovery_dismissals.sealed: the tracer's note. */
 export interface DismissalNote { note: string }
 
-/** quarantines.sealed: what happened to the quarantine (the dates themselves are in the contact's exposure). */
+/**
+ * quarantines.sealed: what happened to the quarantine (the dates themselves are in the contact's
+ * exposure). `reason` is the stated reason of an extension or the code of an end; `note` the
+ * staff's note on ending it (required for the end reason `other`).
+ */
 export interface QuarantineState {
-  events: { at: string; by: string; action: 'start' | 'extend' | 'end' | 'convert' | 'handover'; end?: string; days?: number; reason?: string; caseId?: string }[];
+  events: { at: string; by: string; action: 'start' | 'extend' | 'end' | 'convert' | 'handover'; end?: string; days?: number; reason?: string; note?: string; caseId?: string }[];
 }
 
 /** followup_entries.sealed: one day's follow-up. */

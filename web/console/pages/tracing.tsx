@@ -339,6 +339,7 @@ function QuarantineHistory({ q }: { q: QuarantineDetail }) {
             {e.days ? ` +${t('tracing.daysN', { n: e.days })}` : ''}
             {e.end ? ` → ${e.end}` : ''}
             {reason(e) ? <span class="muted"> ({reason(e)})</span> : null}
+            {e.note ? <span class="muted" data-testid="end-note"> — {e.note}</span> : null}
             {e.caseId ? <> · <Link href={`/cases/${seg(e.caseId)}`}>{t('tracing.openNewCase')}</Link></> : null}
           </li>
         ))}

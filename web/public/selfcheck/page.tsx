@@ -11,6 +11,7 @@
  */
 import type { TargetedKeyboardEvent } from 'preact';
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
+import { adviceIn } from '../i18n.ts';
 import type { Lang, PublicVenue, SelfCheckPageProps } from '../types.ts';
 import { makeEntry, MAX_FILE_BYTES, normalizeName, parseItinerary, venueLookup } from './itinerary.ts';
 import type { Field, ItineraryEntry, ItineraryError, ItineraryProblem } from './itinerary.ts';
@@ -333,7 +334,7 @@ export function SelfCheckPage({ lang, data, districtName }: SelfCheckPageProps) 
                                 <li key={pi} data-testid="match-point">
                                   {s(lang, 'exposureWindow')}{colon}<span data-testid="match-window">{windowText(p.windowStart, p.windowEnd)}</span>
                                   {' · '}{districtName(p.district)} · {p.venueAddress}
-                                  <p class="advice">{s(lang, 'whatToDo')}{colon}{p.advice}</p>
+                                  <p class="advice">{s(lang, 'whatToDo')}{colon}{adviceIn(lang, p.advice)}</p>
                                 </li>
                               );
                             })}
