@@ -48,3 +48,24 @@ function prompt(question: string): Promise<string> {
     muted = true;
   });
 }
+
+/**
+ * Ctrl-C (and SIGTERM) stop a resumable job after its current batch: the returned signal aborts,
+ * and a line says how to resume. `release()` removes the handlers when the job is over.
+ */
+export function stopAfterBatchOnSignal(): { signal: AbortSignal; release: () => void } {
+  const abort = new AbortController();
+  const onSignal = () => {
+    process.stderr.write('\nstopping after the current batch (run the same command again to resume)\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    signal: abort.signal,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { openApp } from '../../services/app-context.ts';
 import { DEFAULT_DAYS, MAX_IMPORTED_CASES_PER_WEEK, MAX_VENUES, seedCity } from '../../services/seed/seed.service.ts';
 import type { SeedSummary } from '../../services/seed/seed.service.ts';
 import { ServiceError } from '../../services/errors.ts';
-import { configFrom, out, withCommon } from '../common.ts';
+import { configFrom, out, stopAfterBatchOnSignal, withCommon } from '../common.ts';
 import type { CommonOptions } from '../common.ts';
 import { createProgress } from '../progress.ts';
 
@@ -66,16 +66,11 @@ export function registerSeed(program: Command): void {
         ...(opts.batch ? { batchSize: integer('batch', opts.batch) } : {}),
       };
       const ctx = await openApp(configFrom(opts));
-      const abort = new AbortController();
-      const onSignal = () => {
-        process.stderr.write('\nstopping after the current batch (run the same command again to resume)\n');
-        abort.abort();
-      };
-      process.once('SIGINT', onSignal);
+      const stop = stopAfterBatchOnSignal();
       const bar = createProgress('seed');
       let started = false;
       try {
-        const summary = await seedCity(ctx, { ...options, signal: abort.signal }, (p) => {
+        const summary = await seedCity(ctx, { ...options, signal: stop.signal }, (p) => {
           if (!started) {
             bar.start(p.total);
             started = true;
@@ -85,7 +80,7 @@ export function registerSeed(program: Command): void {
         if (started) bar.stop();
         printSummary(summary);
       } finally {
-        process.off('SIGINT', onSignal);
+        stop.release();
         await ctx.close();
       }
     });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openApp } from '../../services/app-context.ts';
 import { ServiceError } from '../../services/errors.ts';
 import { runDistrictTokenBackfill } from '../../services/tracing/backfill-tokens.service.ts';
-import { configFrom, out, withCommon } from '../common.ts';
+import { configFrom, out, stopAfterBatchOnSignal, withCommon } from '../common.ts';
 import type { CommonOptions } from '../common.ts';
 import { createProgress } from '../progress.ts';
 
@@ -22,19 +22,13 @@ export function registerTracing(program: Command): void {
         throw new ServiceError('ERR_VALIDATION', '--batch must be a whole number from 1 to 100000', 'batch');
       }
       const ctx = await openApp(configFrom(opts));
-      const abort = new AbortController();
-      const onSignal = () => {
-        process.stderr.write('\nstopping after the current batch (run the same command again to resume)\n');
-        abort.abort();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const stop = stopAfterBatchOnSignal();
       const bar = createProgress('backfill (persons)');
       let started = false;
       try {
         const r = await runDistrictTokenBackfill(ctx, {
           ...(opts.batch !== undefined ? { batch: Number(opts.batch) } : {}),
-          signal: abort.signal,
+          signal: stop.signal,
           onProgress: (p) => {
             if (!started) {
               bar.start(p.total);
@@ -49,8 +43,7 @@ export function registerTracing(program: Command): void {
         else if (r.subjects === 0) out('district-day token backfill complete: nothing left to index; nothing written');
         else out(`district-day token backfill complete${r.resumed ? ' (resumed)' : ''}: ${counts}`);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        stop.release();
         await ctx.close();
       }
     });
