@@ -1,8 +1,8 @@
 /**
  * DEMO ONLY. The public releases that `npm start` publishes on the demo city, once (issue #7 item
  * 5), through the real workflow: the demo supervisor declares a risk area at a venue (tracing
- * service), the demo disclosure officer prepares the releases (exposure points, daily counts, that
- * risk area), the demo approver — a second person — approves each with a reason, and the officer
+ * service), the demo disclosure officer prepares the releases (exposure points, daily counts, and
+ * a risk-area release naming that declaration), the demo approver — a second person — approves each with a reason, and the officer
  * publishes it (signed). Every step is the service the console calls, audited as the account that
  * takes it. The three accounts accept the confidentiality terms through the terms service first
  * (audited as `terms.accept`), as they would at their first sign-in. Only in the demo data
@@ -97,8 +97,8 @@ export async function ensureDemoReleasesIn(ctx: AppContext, now = new Date()): P
     const declared = await declareRiskArea(ctx, request(supervisor, 'contact_tracing', now, 'risk-area'), {
       level: 'medium', kind: 'venue', placeId: String(recent.venueId), windowStart: String(recent.windowStart), windowEnd: String(recent.windowEnd), validUntil,
     });
-    const a = declared.area;
-    await publish({ type: 'risk_areas', areas: [{ level: a.level === 'high' ? 'high' : 'medium', kind: 'venue', districtCode: a.districtCode, venueId: a.placeId, venueName: a.placeName, windowStart: Date.parse(a.windowStart), windowEnd: Date.parse(a.windowEnd), validUntil: a.validUntil }] }, 'areas');
+    // The release names the declaration; its content comes from it and the venue registry.
+    await publish({ type: 'risk_areas', areaIds: [declared.area.id] }, 'areas');
   }
   await ctx.store.system.setMeta(DEMO_RELEASES_MARK, now.toISOString());
   return out;

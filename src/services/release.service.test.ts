@@ -14,6 +14,8 @@ import type { ReleaseArtifact } from '../disclosure/release/index.ts';
 import { createCase } from './case.service.ts';
 import { person } from '../../test/support/records.ts';
 import { BudgetConflictError, BudgetExceededError, chargeBudget, rational } from '../disclosure/index.ts';
+import { declareRiskArea, listReleasableAreas, revokeRiskArea } from './tracing/risk-area.service.ts';
+import { AREA_ADVICE } from '../disclosure/release/risk-areas.ts';
 import { approveRelease, exportResearchExtract, ledgerStore, listReleases, prepareRelease, publishedReleaseReader, publishRelease, readRelease, verifyReleaseSignature, withdrawRelease } from './release.service.ts';
 
 /** The default standard with a smaller visitor threshold and budget, so a small world exercises every path. */
@@ -179,13 +181,13 @@ for (const { engine, skip } of await engines()) {
       assert.deepEqual(rows.map((r) => r.idx), [0, 1]);
     });
 
-    it('risk areas from a list, published and listed; every step audited', async () => {
+    it('risk areas from the declarations, published and listed; every step audited', async () => {
       const now = Date.now();
-      const r = await prepareRelease(t.ctx, req(officer), { type: 'risk_areas', areas: [
-        { level: 'high', kind: 'venue', districtCode: CHAOYANG, venueId: placeA, venueName: '测试火锅店', windowStart: now - 86_400_000, windowEnd: now - 3_600_000, validUntil: new Date(now + 7 * 86_400_000).toISOString() },
-        { level: 'medium', kind: 'district', districtCode: CHAOYANG, venueId: null, venueName: null, windowStart: now - 86_400_000, windowEnd: now, validUntil: new Date(now - 1000).toISOString() },
-      ] }, standard);
-      assert.equal(r.preview.items.length, 1, 'an area no longer valid is not published');
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const declared = await declareRiskArea(t.ctx, supervisor.req('contact_tracing'), { level: 'high', kind: 'venue', placeId: placeA, windowStart: iso(now - 86_400_000), windowEnd: iso(now - 3_600_000), validUntil: iso(now + 7 * 86_400_000) });
+      const r = await prepareRelease(t.ctx, req(officer), { type: 'risk_areas', areaIds: [declared.area.id] }, standard);
+      assert.equal(r.preview.items.length, 1);
+      assert.equal(r.preview.items[0]!.venueName, '测试火锅店', 'the registry name');
       await approveRelease(t.ctx, req(approver), r.id, REASON);
       await publishRelease(t.ctx, req(officer), r.id, standard);
       assert.equal((await readRelease(t.ctx, req(approver), r.id)).status, 'published');
@@ -195,6 +197,116 @@ for (const { engine, skip } of await engines()) {
       await assert.rejects(readRelease(t.ctx, officer.req('contact_tracing'), r.id), { code: 'ERR_NOT_FOUND' }, 'another purpose');
       const actions = new Set((await t.ctx.store.audit.list(0, 100_000)).filter((e) => e.resource_type === 'release').map((e) => `${e.action}:${e.outcome}`));
       for (const a of ['release.prepare:success', 'release.approve:success', 'release.publish:success', 'release.withdraw:success', 'release.export:success', 'release.read:success', 'release.list:success', 'release.prepare:failure', 'read:denied', 'review:denied']) assert.ok(actions.has(a), a);
+    });
+  });
+}
+
+/**
+ * Risk-area releases publish the supervisors' declarations and nothing typed in (issue #6 item 2b):
+ * the officer names declared, active areas of their subtree by id; the content comes from the
+ * declarations and the public venue registry.
+ */
+for (const { engine, skip } of await engines()) {
+  describe(`risk-area releases from declared areas on ${engine}`, { skip }, () => {
+    let t: TestApp;
+    let officer: StaffMember;
+    let approver: StaffMember;
+    let placeA: string;
+    const areas: Record<'venue' | 'district' | 'revoked' | 'expired' | 'future' | 'haidian', string> = { venue: '', district: '', revoked: '', expired: '', future: '', haidian: '' };
+    const standard = testStandard();
+    const now = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const H = 3_600_000;
+    const D = 86_400_000;
+    // Not on whole hours, so the published window shows the widening.
+    const win = { windowStart: iso(now - D - 20 * 60_000), windowEnd: iso(now - 2 * H + 10 * 60_000) };
+
+    before(async () => {
+      t = await testApp(engine);
+      const supervisor = await staffMember(t.ctx, 'supervisor', '110000');
+      officer = await staffMember(t.ctx, 'disclosure_officer', CHAOYANG);
+      approver = await staffMember(t.ctx, 'approver', CHAOYANG);
+      placeA = await addPlace(t.ctx, CHAOYANG, '登记火锅店');
+      const placeH = await addPlace(t.ctx, '110108', '海淀登记超市');
+      const declare = async (input: Parameters<typeof declareRiskArea>[2]) => (await declareRiskArea(t.ctx, supervisor.req('contact_tracing'), input)).area.id;
+      areas.venue = await declare({ level: 'high', kind: 'venue', placeId: placeA, ...win, validUntil: iso(now + 7 * D) });
+      areas.district = await declare({ level: 'medium', kind: 'district', districtCode: CHAOYANG, ...win, validUntil: iso(now + 3 * D) });
+      areas.revoked = await declare({ level: 'high', kind: 'district', districtCode: CHAOYANG, ...win, validUntil: iso(now + 7 * D) });
+      await revokeRiskArea(t.ctx, supervisor.req('contact_tracing'), areas.revoked);
+      areas.expired = await declare({ level: 'high', kind: 'district', districtCode: CHAOYANG, ...win, validFrom: iso(now - 3 * D), validUntil: iso(now - H) });
+      areas.future = await declare({ level: 'high', kind: 'district', districtCode: CHAOYANG, ...win, validFrom: iso(now + D), validUntil: iso(now + 5 * D) });
+      areas.haidian = await declare({ level: 'high', kind: 'venue', placeId: placeH, ...win, validUntil: iso(now + 7 * D) });
+    });
+    after(async () => t?.cleanup());
+
+    const req = (m: StaffMember) => m.req('disclosure');
+    const releaseCount = async () => (await t.ctx.store.releases.listReleases('', 10_000)).length;
+
+    it('lists the declared, active areas of the officer\'s subtree, with the registry venue name', async () => {
+      const listed = await listReleasableAreas(t.ctx, req(officer));
+      assert.deepEqual(listed.map((a) => a.id).sort(), [areas.venue, areas.district].sort());
+      const venue = listed.find((a) => a.id === areas.venue)!;
+      assert.equal(venue.venueId, placeA);
+      assert.equal(venue.venueName, '登记火锅店');
+      assert.equal(listed.find((a) => a.id === areas.district)!.venueName, null);
+      await assert.rejects(listReleasableAreas(t.ctx, officer.req('audit')), { code: 'ERR_NOT_FOUND' }, 'another purpose');
+    });
+
+    it('publishes exactly the declarations: no text that is not in the registry or the declaration', async () => {
+      const r = await prepareRelease(t.ctx, req(officer), { type: 'risk_areas', areaIds: [areas.venue, areas.district] }, standard);
+      assert.deepEqual(r.check, { passed: true, failures: [] });
+      const hourDown = (v: string) => iso(Math.floor(Date.parse(v) / H) * H);
+      const hourUp = (v: string) => iso(Math.ceil(Date.parse(v) / H) * H);
+      const venueRow = (await t.ctx.store.tracing.getRiskArea(areas.venue))!;
+      const districtRow = (await t.ctx.store.tracing.getRiskArea(areas.district))!;
+      assert.deepEqual(r.preview.items, [
+        { level: 'high', kind: 'venue', district: CHAOYANG, venueId: placeA, venueName: '登记火锅店', windowStart: hourDown(win.windowStart), windowEnd: hourUp(win.windowEnd), validUntil: venueRow.valid_until, advice: AREA_ADVICE.high },
+        { level: 'medium', kind: 'district', district: CHAOYANG, windowStart: hourDown(win.windowStart), windowEnd: hourUp(win.windowEnd), validUntil: districtRow.valid_until, advice: AREA_ADVICE.medium },
+      ]);
+      assert.deepEqual(r.risk.declarations, [areas.venue, areas.district]);
+      assert.equal(r.expiresAt, venueRow.valid_until);
+      await approveRelease(t.ctx, req(approver), r.id, REASON);
+      await publishRelease(t.ctx, req(officer), r.id, standard);
+      const served = await publishedReleaseReader(t.ctx, standard).get(r.id, new Date());
+      assert.ok(served);
+      assert.deepEqual(served.artifact.content.items, r.preview.items, 'what is served is what was previewed');
+      assert.equal(verifyReleaseSignature(served.artifact, served.signature, served.publicKey), true);
+      const events = (await t.ctx.store.audit.list(0, 100_000)).filter((e) => e.resource_type === 'risk_area' && e.action === 'read' && e.outcome === 'success');
+      for (const id of [areas.venue, areas.district]) assert.ok(events.some((e) => e.resource_id === id), `the read of ${id} is audited`);
+    });
+
+    it('an officer cannot publish an undeclared, revoked, expired, not yet valid or duplicated area, nor one outside their subtree; nothing is written', async () => {
+      const before = await releaseCount();
+      const prepare = (areaIds: string[]) => prepareRelease(t.ctx, req(officer), { type: 'risk_areas', areaIds }, standard);
+      await assert.rejects(prepare(['ra-never-declared']), { code: 'ERR_NOT_FOUND' }, 'undeclared');
+      await assert.rejects(prepare([areas.venue, areas.haidian]), { code: 'ERR_NOT_FOUND' }, 'outside the subtree looks like not found');
+      const denied = (await t.ctx.store.audit.list(0, 100_000)).filter((e) => e.resource_type === 'risk_area' && e.resource_id === areas.haidian && e.outcome === 'denied');
+      assert.ok(denied.length >= 1, 'the refusal is audited');
+      await assert.rejects(prepare([areas.revoked]), { code: 'ERR_VALIDATION', field: 'areaIds', message: /revoked/ });
+      await assert.rejects(prepare([areas.venue, areas.expired]), { code: 'ERR_VALIDATION', field: 'areaIds', message: /entry 2 .*no longer valid/ });
+      await assert.rejects(prepare([areas.future]), { code: 'ERR_VALIDATION', field: 'areaIds', message: /not valid yet/ });
+      await assert.rejects(prepare([areas.venue, areas.venue]), { code: 'ERR_VALIDATION', field: 'areaIds', message: /twice/ });
+      await assert.rejects(prepare([]), { code: 'ERR_VALIDATION', field: 'areaIds' });
+      await assert.rejects(prepare(['../x']), { code: 'ERR_VALIDATION', field: 'areaIds' });
+      // The old shape — areas typed in by the officer — is refused, not published.
+      const typed = { type: 'risk_areas', areas: [{ level: 'high', kind: 'venue', districtCode: CHAOYANG, venueId: 'pl-home-of-someone', venueName: '张三家', windowStart: now - D, windowEnd: now - H, validUntil: iso(now + D) }] };
+      await assert.rejects(prepareRelease(t.ctx, req(officer), typed as never, standard), { code: 'ERR_VALIDATION', field: 'areaIds' });
+      assert.equal(await releaseCount(), before);
+      const haidianOfficer = await staffMember(t.ctx, 'disclosure_officer', '110108');
+      const theirs = await prepareRelease(t.ctx, req(haidianOfficer), { type: 'risk_areas', areaIds: [areas.haidian] }, standard);
+      assert.equal(theirs.preview.items[0]!.venueName, '海淀登记超市', 'the Haidian officer may publish the Haidian area');
+      await assert.rejects(prepareRelease(t.ctx, req(haidianOfficer), { type: 'risk_areas', areaIds: [areas.venue] }, standard), { code: 'ERR_NOT_FOUND' });
+    });
+
+    it('an area revoked after the preparation stops the publication (approved or not); nothing is published', async () => {
+      const supervisor = await staffMember(t.ctx, 'supervisor', '110000');
+      const late = (await declareRiskArea(t.ctx, supervisor.req('contact_tracing'), { level: 'medium', kind: 'district', districtCode: CHAOYANG, ...win, validUntil: iso(now + 7 * D) })).area.id;
+      const r = await prepareRelease(t.ctx, req(officer), { type: 'risk_areas', areaIds: [late] }, standard);
+      await approveRelease(t.ctx, req(approver), r.id, REASON);
+      await revokeRiskArea(t.ctx, supervisor.req('contact_tracing'), late);
+      await assert.rejects(publishRelease(t.ctx, req(officer), r.id, standard), { code: 'ERR_CONFLICT', message: /revoked.*prepare it again/ });
+      assert.equal(await publishedReleaseReader(t.ctx, standard).get(r.id, new Date()), undefined);
+      assert.equal((await t.ctx.store.releases.getRelease(r.id))?.status, 'approved', 'the release stays as it was');
     });
   });
 }

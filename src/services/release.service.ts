@@ -26,11 +26,13 @@ import { ServiceError } from './errors.ts';
 import type { KeySet } from './keys.service.ts';
 import { countSources, datesBetween, districtsIn, exposureSources, extractSources, registerSources } from './release-sources.ts';
 import type { StaffRequest } from './staff-context.ts';
+import { declaredAreasForRelease } from './tracing/risk-area.service.ts';
 import { authorizeFacts } from './tracing/tracing-access.ts';
 
 export type PrepareInput =
   | { readonly type: 'exposure_points'; readonly from: string; readonly to: string }
-  | { readonly type: 'risk_areas'; readonly areas: readonly DeclaredArea[] }
+  /** The ids of declared, active risk areas of the officer's subtree (`declaredAreasForRelease`). */
+  | { readonly type: 'risk_areas'; readonly areaIds: readonly string[] }
   | { readonly type: 'research_extract'; readonly recipient: string; readonly from: string; readonly to: string }
   | { readonly type: 'daily_counts'; readonly from: string; readonly to: string };
 
@@ -117,12 +119,15 @@ async function build(ctx: AppContext, req: StaffRequest, id: string, prefix: str
       checkPeriod(input.from, input.to, MAX_SPAN_DAYS);
       const p = standard.parameters.exposurePoints;
       const src = loaded(await exposureSources(ctx, prefix, input.from, input.to, now, p));
-      const b = timed(phases, 'build', t0, buildExposurePoints(src.stays, src.visitors, p));
+      const b = timed(phases, 'build', t0, buildExposurePoints(src.stays, src.visitors, p, undefined, now));
       return { content: b.content, risk: { ...b.risk, casesInPeriod: src.cases }, failures: b.failures, expiresAt: b.expiresAt, recipient: null };
     }
     case 'risk_areas': {
-      const b = buildRiskAreas(input.areas, now);
-      return { content: b.content, risk: b.risk, failures: b.failures, expiresAt: b.expiresAt, recipient: null };
+      // The declarations themselves, loaded and authorized; nothing of the content is typed in.
+      const declared = await declaredAreasForRelease(ctx, req, input.areaIds);
+      const areas: DeclaredArea[] = declared.map((a) => ({ ...a, windowStart: Date.parse(a.windowStart), windowEnd: Date.parse(a.windowEnd) }));
+      const b = buildRiskAreas(areas, now);
+      return { content: b.content, risk: { ...b.risk, declarations: declared.map((a) => a.id) }, failures: b.failures, expiresAt: b.expiresAt, recipient: null };
     }
     case 'research_extract': {
       checkPeriod(input.from, input.to, 366);
@@ -248,11 +253,23 @@ export async function publishRelease(ctx: AppContext, req: StaffRequest, id: str
   if (!approvals.some((a) => a.account_id !== row.prepared_by)) throw conflict('the release has no approval by a second person');
   if (row.standard_version !== standard.version) throw conflict('the standard changed since the release was prepared: prepare it again');
   const type = row.type as ReleaseType;
-  const content = JSON.parse(row.content) as ReleaseContent;
+  const at = req.now.toISOString();
+  // Exposure points that expired between preparation and publication are not published (a subset of what was approved).
+  const content = type === 'exposure_points' ? unexpiredPoints(JSON.parse(row.content) as ReleaseContent, at) : JSON.parse(row.content) as ReleaseContent;
+  if (type === 'exposure_points' && content.items.length === 0) throw conflict('every exposure point of the release has expired: prepare it again');
+  if (type === 'risk_areas') {
+    // Each area must still be declared, valid and not revoked now (a supervisor may have revoked it since the preparation).
+    const ids = (JSON.parse(row.risk) as { declarations?: string[] }).declarations ?? [];
+    try {
+      await declaredAreasForRelease(ctx, req, ids);
+    } catch (err) {
+      if (err instanceof ServiceError && err.code === 'ERR_VALIDATION') throw conflict(`a risk area of the release can no longer be published (${err.message}): prepare it again`);
+      throw err;
+    }
+  }
   let t0 = performance.now();
   if (timed(phases, 'check', t0, checkContent(standard, type, content)).length > 0) throw conflict('the release breaks the disclosure standard and cannot be published');
   t0 = performance.now();
-  const at = req.now.toISOString();
   const artifact: ReleaseArtifact = {
     format: ARTIFACT_FORMAT, id, type, standardVersion: row.standard_version, publishedAt: at, expiresAt: row.expires_at,
     notice: noticeFor(type, content, row.standard_version, row.expires_at), content,
@@ -263,6 +280,7 @@ export async function publishRelease(ctx: AppContext, req: StaffRequest, id: str
     if (!(await repos.releases.moveRelease(id, 'approved', 'published', { published_at: at }))) throw conflict('the release changed meanwhile');
     await repos.releases.insertArtifact({
       release_id: id, public: type === 'research_extract' ? 0 : 1, artifact: canonicalJson(artifact), signature, key_id: releaseKeyId(ctx.keys), published_at: at, expires_at: row.expires_at, withdrawn_at: null,
+      points_expire_at: type === 'exposure_points' ? firstPointExpiry(content) : null,
     });
     await appendAudit(repos, ctx.keys, req.actor, audit(req, 'release.publish', id, { reason: `type:${type}` }), at);
   });
@@ -281,6 +299,121 @@ export async function withdrawRelease(ctx: AppContext, req: StaffRequest, id: st
     await appendAudit(repos, ctx.keys, req.actor, audit(req, 'release.withdraw', id, { reason: stated }), at);
   });
   return viewOf({ ...row, status: 'withdrawn', withdrawn_by: req.actor.id, withdrawn_at: at }, await ctx.store.releases.approvalsOf(id));
+}
+
+// ---- expiry of exposure points ------------------------------------------------------------------
+
+const pointExpiry = (item: Readonly<Record<string, unknown>>): string | null => (typeof item.expiresAt === 'string' ? item.expiresAt : null);
+
+/** The content without the exposure points expired at `at` (ISO; a point expires at its `expiresAt`). */
+function unexpiredPoints(content: ReleaseContent, at: string): ReleaseContent {
+  return { ...content, items: content.items.filter((i) => { const e = pointExpiry(i); return e === null || Date.parse(e) > Date.parse(at); }) };
+}
+
+/** The earliest `expiresAt` of the points (ISO), null without any. */
+function firstPointExpiry(content: ReleaseContent): string | null {
+  let first: number | null = null;
+  for (const i of content.items) {
+    const e = pointExpiry(i);
+    if (e !== null && (first === null || Date.parse(e) < first)) first = Date.parse(e);
+  }
+  return first === null ? null : new Date(first).toISOString();
+}
+
+export interface PointExpiryRun {
+  /** Published exposure-points releases that got a new signed revision without their expired points. */
+  readonly revised: number;
+  /** Points removed from the public API by this run. */
+  readonly pointsRemoved: number;
+}
+
+/**
+ * The expiry step (scheduled by the server, and callable on demand): every served exposure-points
+ * artifact holding a point whose own `expiresAt` has come by `now` gets a new revision without
+ * those points — the same artifact (id, publication time, standard version, release expiry) with
+ * fewer points and its notice recounted, checked against the standard and signed again with the
+ * release-signing key — which the public API serves instead. It needs no new approval: it only
+ * removes points that were approved. The superseded revision is kept with its signature; each
+ * revision is audited (`release.expire_points`, actor: the caller of the step). Until the step has
+ * run, the public reads do not serve an artifact that holds an expired point at all (fail closed).
+ * A release whose last point has expired leaves the public API with its `expires_at`; nothing is
+ * signed for it.
+ */
+export async function expireExposurePoints(ctx: Pick<AppContext, 'store' | 'keys' | 'actor'>, now: Date = new Date(), standard: DisclosureStandard = defaultStandard()): Promise<PointExpiryRun> {
+  const at = now.toISOString();
+  let revised = 0;
+  let pointsRemoved = 0;
+  for (;;) {
+    const due = await ctx.store.releases.artifactsWithPointsDue(at, 100);
+    let progress = false;
+    for (const row of due) {
+      const artifact = JSON.parse(row.artifact) as ReleaseArtifact;
+      const content = unexpiredPoints(artifact.content, at);
+      const removed = artifact.content.items.length - content.items.length;
+      if (removed === 0 || content.items.length === 0) {
+        // Nothing expired yet (an artifact published before its first expiry was recorded), or all of it: the release's own expiry hides it.
+        progress = (await ctx.store.releases.setPointsExpiry(row.release_id, row.revision, content.items.length === 0 ? null : firstPointExpiry(content))) || progress;
+        continue;
+      }
+      const next: ReleaseArtifact = { ...artifact, notice: noticeFor(artifact.type, content, artifact.standardVersion, artifact.expiresAt), content };
+      // A subset of checked content passes the gate; if the standard changed since, the stale revision stays unserved rather than be re-signed.
+      if (checkContent(standard, next.type, next.content).length > 0) continue;
+      const signature = ed25519Sign(ctx.keys.releaseSigning, artifactBytes(next)).toString('base64');
+      const done = await ctx.store.transaction(async (repos) => {
+        if (!(await repos.releases.reviseArtifact(row.release_id, row.revision, { artifact: canonicalJson(next), signature, key_id: releaseKeyId(ctx.keys), points_expire_at: firstPointExpiry(content) }, at))) return false;
+        await appendAudit(repos, ctx.keys, ctx.actor, { action: 'release.expire_points', resourceType: 'release', resourceId: row.release_id, purpose: 'disclosure', outcome: 'success', reason: `revision:${row.revision + 1} removed:${removed}` }, at);
+        return true;
+      });
+      if (done) {
+        revised++;
+        pointsRemoved += removed;
+        progress = true;
+      }
+    }
+    if (due.length < 100 || !progress) return { revised, pointsRemoved };
+  }
+}
+
+export interface PointExpirySchedule {
+  /** The clock (tests). */
+  readonly now?: () => Date;
+  /** Called after each run. */
+  readonly onRun?: (result: PointExpiryRun | { error: Error }) => void;
+}
+
+/**
+ * Runs the expiry step now and then again when the next served point expires (read from the
+ * published artifacts), at least every `maxIntervalMs` (so releases published meanwhile are seen)
+ * and at most once a second. Returns a function that stops it.
+ */
+export function scheduleExposureExpiry(ctx: Pick<AppContext, 'store' | 'keys' | 'actor' | 'logger'>, maxIntervalMs = 60_000, options: PointExpirySchedule = {}): () => void {
+  if (!Number.isFinite(maxIntervalMs) || maxIntervalMs < 1000) throw new ServiceError('ERR_CONFIG', 'exposure point expiry interval must be at least 1000 ms', 'pointExpiryInterval');
+  const clock = options.now ?? (() => new Date());
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const run = async () => {
+    if (stopped) return;
+    let wait = maxIntervalMs;
+    let outcome: PointExpiryRun | { error: Error };
+    try {
+      outcome = await expireExposurePoints(ctx, clock());
+      if (outcome.revised > 0) ctx.logger.info({ revised: outcome.revised, pointsRemoved: outcome.pointsRemoved }, 'expired exposure points removed');
+      const next = await ctx.store.releases.nextPointExpiry(clock().toISOString());
+      if (next !== null) wait = Math.min(wait, Math.max(1000, Date.parse(next) - clock().getTime() + 50));
+    } catch (e) {
+      ctx.logger.error({ err: (e as Error).message }, 'exposure point expiry failed');
+      outcome = { error: e as Error };
+    }
+    options.onRun?.(outcome);
+    if (stopped) return;
+    timer = setTimeout(() => void run(), wait);
+    timer.unref();
+  };
+  void run();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
 }
 
 function signedOf(ctx: Pick<AppContext, 'keys'>, a: { release_id: string; artifact: string; signature: string; key_id: string; published_at: string; expires_at: string | null }): SignedRelease {

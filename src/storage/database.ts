@@ -11,6 +11,7 @@ import { staffMigration } from './migrations/0003-staff.ts';
 import { tracingMigration } from './migrations/0004-tracing.ts';
 import { releasesMigration } from './migrations/0005-releases.ts';
 import { caseIndexesMigration } from './migrations/0006-case-indexes.ts';
+import { artifactRevisionsMigration } from './migrations/0007-artifact-revisions.ts';
 import { withCachedStatements } from './sqlite-statements.ts';
 
 // PostgreSQL `bigint` (the audit sequence) and `count(*)` arrive as strings; they stay far below 2^53.
@@ -29,7 +30,7 @@ export interface OpenDatabase {
 }
 
 function migrations(engine: Engine): Record<string, Migration> {
-  return { '0001-core': coreMigration(engine), '0002-audit-log': auditLogMigration(engine), '0003-staff': staffMigration(engine), '0004-tracing': tracingMigration(engine), '0005-releases': releasesMigration(engine), '0006-case-indexes': caseIndexesMigration() };
+  return { '0001-core': coreMigration(engine), '0002-audit-log': auditLogMigration(engine), '0003-staff': staffMigration(engine), '0004-tracing': tracingMigration(engine), '0005-releases': releasesMigration(engine), '0006-case-indexes': caseIndexesMigration(), '0007-artifact-revisions': artifactRevisionsMigration() };
 }
 
 /** SQLite memory settings (docs/OPERATIONS.md "Memory for a large city"). */

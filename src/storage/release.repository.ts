@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Db } from './database.ts';
 
@@ -7,6 +7,7 @@ import type { Db } from './database.ts';
  * `failures` and `artifact` are JSON text of de-identified, checked data; the rest are ids, states,
  * division codes and times. The public API reaches this repository only through the two
  * published-artifact reads (`liveArtifacts`, `liveArtifact`), handed to it as a narrow function.
+ * A published exposure-points artifact is revised (migration 0007) as its points expire.
  */
 export interface ReleaseTable {
   id: string; type: string; status: string; jurisdiction_code: string; standard_version: string; recipient: string | null;
@@ -16,13 +17,20 @@ export interface ReleaseTable {
 export interface ReleaseApprovalTable { release_id: string; account_id: string; decided_at: string }
 export interface PublishedArtifactTable {
   release_id: string; public: number; artifact: string; signature: string; key_id: string; published_at: string; expires_at: string | null; withdrawn_at: string | null;
+  /** 0 as published; raised by each signed revision that removes expired exposure points (migration 0007). */
+  revision: Generated<number>;
+  /** The earliest `expiresAt` of the exposure points the served artifact holds; the artifact is not served from then on. */
+  points_expire_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
+/** A superseded revision of a published artifact, kept with its signature (migration 0007). */
+export interface PublishedArtifactRevisionTable { release_id: string; revision: number; artifact: string; signature: string; key_id: string; superseded_at: string }
 export interface PrivacyBudgetLedgerTable { dataset: string; idx: number; release_id: string; period: string; epsilon: string; charged_at: string }
 
 export interface ReleaseTables {
   releases: ReleaseTable;
   release_approvals: ReleaseApprovalTable;
   published_artifacts: PublishedArtifactTable;
+  published_artifact_revisions: PublishedArtifactRevisionTable;
   privacy_budget_ledger: PrivacyBudgetLedgerTable;
 }
 
@@ -84,16 +92,71 @@ export class ReleaseRepository {
     await this.db.updateTable('published_artifacts').set({ withdrawn_at: at }).where('release_id', '=', releaseId).where('withdrawn_at', 'is', null).execute();
   }
 
-  /** Public, unwithdrawn, unexpired artifacts, newest first. */
+  /**
+   * Public, unwithdrawn, unexpired artifacts, newest first. An artifact still holding an exposure
+   * point whose own expiry has passed (`points_expire_at`) is not served until the expiry step has
+   * signed a revision without it: an expired point is never served.
+   */
   async liveArtifacts(now: string, limit: number): Promise<PublishedArtifactRow[]> {
     return this.db.selectFrom('published_artifacts').selectAll().where('public', '=', 1).where('withdrawn_at', 'is', null)
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .where((eb) => eb.or([eb('points_expire_at', 'is', null), eb('points_expire_at', '>', now)]))
       .orderBy('published_at', 'desc').orderBy('release_id', 'desc').limit(limit).execute();
   }
 
   async liveArtifact(releaseId: string, now: string): Promise<PublishedArtifactRow | undefined> {
     return this.db.selectFrom('published_artifacts').selectAll().where('release_id', '=', releaseId).where('public', '=', 1).where('withdrawn_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).executeTakeFirst();
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .where((eb) => eb.or([eb('points_expire_at', 'is', null), eb('points_expire_at', '>', now)])).executeTakeFirst();
+  }
+
+  // ---- expiry of exposure points (migration 0007) ------------------------------------------------
+
+  /**
+   * Served (public, unwithdrawn, unexpired) exposure-points artifacts whose earliest point expiry
+   * has come by `now`, or is not known yet (published before migration 0007), oldest first.
+   */
+  async artifactsWithPointsDue(now: string, limit: number): Promise<PublishedArtifactRow[]> {
+    return this.db.selectFrom('published_artifacts').innerJoin('releases', 'releases.id', 'published_artifacts.release_id')
+      .selectAll('published_artifacts').where('releases.type', '=', 'exposure_points')
+      .where('published_artifacts.public', '=', 1).where('published_artifacts.withdrawn_at', 'is', null)
+      .where((eb) => eb.or([eb('published_artifacts.expires_at', 'is', null), eb('published_artifacts.expires_at', '>', now)]))
+      .where((eb) => eb.or([eb('published_artifacts.points_expire_at', 'is', null), eb('published_artifacts.points_expire_at', '<=', now)]))
+      .orderBy('published_artifacts.published_at').orderBy('published_artifacts.release_id').limit(limit).execute();
+  }
+
+  /** The earliest point expiry after `now` among served artifacts (when the expiry step is next due), or null. */
+  async nextPointExpiry(now: string): Promise<string | null> {
+    const r = await this.db.selectFrom('published_artifacts').select((eb) => eb.fn.min('points_expire_at').as('next'))
+      .where('public', '=', 1).where('withdrawn_at', 'is', null).where('points_expire_at', '>', now).executeTakeFirst();
+    return (r?.next as string | null | undefined) ?? null;
+  }
+
+  /** Records the earliest point expiry of the served revision (no new revision); false if the revision changed. */
+  async setPointsExpiry(releaseId: string, revision: number, pointsExpireAt: string | null): Promise<boolean> {
+    const r = await this.db.updateTable('published_artifacts').set({ points_expire_at: pointsExpireAt })
+      .where('release_id', '=', releaseId).where('revision', '=', revision).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Replaces the served artifact of a release by its next revision, keeping the superseded one (and
+   * its signature) in `published_artifact_revisions`. False when the served revision is no longer
+   * `revision` or the release was withdrawn meanwhile (nothing is written then).
+   */
+  async reviseArtifact(releaseId: string, revision: number, next: { artifact: string; signature: string; key_id: string; points_expire_at: string | null }, at: string): Promise<boolean> {
+    const current = await this.db.selectFrom('published_artifacts').selectAll().where('release_id', '=', releaseId).where('revision', '=', revision).where('withdrawn_at', 'is', null).executeTakeFirst();
+    if (!current) return false;
+    const r = await this.db.updateTable('published_artifacts').set({ ...next, revision: revision + 1 })
+      .where('release_id', '=', releaseId).where('revision', '=', revision).where('withdrawn_at', 'is', null).executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await this.db.insertInto('published_artifact_revisions').values({ release_id: releaseId, revision, artifact: current.artifact, signature: current.signature, key_id: current.key_id, superseded_at: at }).execute();
+    return true;
+  }
+
+  /** The superseded revisions of a release's artifact, oldest first. */
+  async artifactRevisions(releaseId: string): Promise<Selectable<PublishedArtifactRevisionTable>[]> {
+    return this.db.selectFrom('published_artifact_revisions').selectAll().where('release_id', '=', releaseId).orderBy('revision').execute();
   }
 
   // ---- the privacy-budget ledger (BudgetLedgerStore) ---------------------------------------------

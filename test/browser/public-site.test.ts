@@ -65,8 +65,12 @@ describe('public site in Chromium', { skip: BROWSER_SKIP }, () => {
     const officer = await signedInStaff(s, 'disclosure_officer', '11', { purpose: 'disclosure' });
     const approver = await signedInStaff(s, 'approver', '11', { purpose: 'disclosure' });
     const now = Date.now();
+    // A supervisor declares the risk area; the release publishes that declaration.
+    const supervisor = await signedInStaff(s, 'supervisor', '11', { purpose: 'contact_tracing' });
+    const declared = await supervisor.call('POST', '/api/risk-areas', { level: 'high', kind: 'district', districtCode: HAIDIAN, windowStart: new Date(now - 2 * 86_400_000).toISOString(), windowEnd: new Date(now - 86_400_000).toISOString(), validUntil: new Date(now + 7 * 86_400_000).toISOString() });
+    assert.equal(declared.status, 201, JSON.stringify(declared.body));
     for (const body of [
-      { type: 'risk_areas', areas: [{ level: 'high', kind: 'district', districtCode: HAIDIAN, windowStart: new Date(now - 2 * 86_400_000).toISOString(), windowEnd: new Date(now - 86_400_000).toISOString(), validUntil: new Date(now + 7 * 86_400_000).toISOString() }] },
+      { type: 'risk_areas', areaIds: [(declared.body as { area: { id: string } }).area.id] },
       { type: 'daily_counts', from: daysAgo(13), to: today() },
     ]) {
       const prepared = await officer.call('POST', '/api/releases', body);

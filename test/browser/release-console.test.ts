@@ -6,8 +6,9 @@
  * will be public and the risk report, cannot approve it (the server's refusal is shown) nor publish
  * it yet; an approver finds it awaiting approval and approves it with a reason; the officer
  * publishes it and `GET /public/releases` lists it. A release failing its check shows the failures
- * and can be neither approved nor published. The pages speak Chinese. A risk area is prepared
- * from the form and withdrawn with a reason. Skipped without
+ * and can be neither approved nor published. The pages speak Chinese. A risk-area release is
+ * prepared by choosing among the declared, active areas of the jurisdiction (no revoked one, none
+ * of another district, nothing typed in) and withdrawn with a reason. Skipped without
  * /usr/bin/chromium, except under CI=true.
  */
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +25,7 @@ import { CHAOYANG, daysAgo } from '../support/records.ts';
 import { createStaff } from '../support/staff.ts';
 import type { StaffCredentials } from '../support/staff.ts';
 import { addCase, addPerson, addPlace, staffMember, visit } from '../support/tracing.ts';
+import { declareRiskArea, revokeRiskArea } from '../../src/services/tracing/risk-area.service.ts';
 import { BROWSER_SKIP, closeBrowserTest, launchChromium, listenLocal, newConsolePage, signInPage as signIn } from '../support/browser.ts';
 
 const SKIP = BROWSER_SKIP;
@@ -45,6 +47,9 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
   let approver: StaffCredentials;
   let officerPage: Page;
   let releaseId: string;
+  let declaredArea: string;
+  let revokedArea: string;
+  let haidianArea: string;
   /** Purpose header of every release request the browsers made. */
   const purposes: string[] = [];
 
@@ -74,6 +79,15 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
     await visit(ctx, supervisor, c2.subjectId, restaurant, day, '12:10', '12:50');
     await visit(ctx, supervisor, c1.subjectId, shop, day, '18:00', '18:30');
     for (let i = 0; i < 10; i++) await visit(ctx, supervisor, await addPerson(ctx), restaurant, day, '12:05', '12:45');
+    // Risk areas the supervisor declared: a high-risk venue (the restaurant), active; a district
+    // area revoked since; a venue in Haidian, outside the officer's jurisdiction. Only the first
+    // is offered to the officer.
+    const hour = 3_600_000;
+    const window = { windowStart: new Date(Date.now() - 30 * hour).toISOString(), windowEnd: new Date(Date.now() - 2 * hour).toISOString(), validUntil: new Date(Date.now() + 7 * 24 * hour).toISOString() };
+    declaredArea = (await declareRiskArea(ctx, supervisor.req(), { level: 'high', kind: 'venue', placeId: restaurant, ...window })).area.id;
+    revokedArea = (await declareRiskArea(ctx, supervisor.req(), { level: 'medium', kind: 'district', districtCode: CHAOYANG, ...window })).area.id;
+    await revokeRiskArea(ctx, supervisor.req(), revokedArea);
+    haidianArea = (await declareRiskArea(ctx, supervisor.req(), { level: 'high', kind: 'venue', placeId: await addPlace(ctx, '110108', '海淀某超市'), ...window })).area.id;
     officer = await createStaff(ctx, { username: 'dis.zhou', role: 'disclosure_officer', jurisdiction: CHAOYANG, termsAccepted: true });
     approver = await createStaff(ctx, { username: 'apr.wu', role: 'approver', jurisdiction: CHAOYANG, termsAccepted: true });
     server = buildServer(ctx);
@@ -197,7 +211,7 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
     assert.ok(purposes.length > 0 && purposes.every((p) => p === 'disclosure'), `every release request states the purpose disclosure: ${purposes.join(', ')}`);
   });
 
-  it('a release failing its check shows why and can be neither approved nor published; the pages speak Chinese; a risk area is prepared and withdrawn', async () => {
+  it('a release failing its check shows why and can be neither approved nor published; the pages speak Chinese; a declared risk area is chosen, prepared and withdrawn', async () => {
     const page = officerPage;
     await page.getByRole('link', { name: 'Prepare a release', exact: true }).click();
     await page.waitForURL(`${base}/console/releases/new`);
@@ -222,23 +236,30 @@ describe('disclosure release pages of the staff console (browser)', { skip: SKIP
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('check-result').getByText('FAILS its check').waitFor();
 
-    // A risk area: prepared from the form, previewed, then withdrawn with a reason.
+    // A risk area: chosen among the declared, active areas of the jurisdiction (nothing typed in),
+    // previewed with the registry's venue name, then withdrawn with a reason.
     await page.getByRole('link', { name: 'Prepare a release', exact: true }).click();
     await page.waitForURL(`${base}/console/releases/new`);
     await page.selectOption('#f-type', 'risk_areas');
-    await page.selectOption('#f-level', 'high');
-    await page.selectOption('#f-districtCode', CHAOYANG);
+    await page.getByTestId('declared-areas').waitFor();
+    assert.deepEqual(await page.getByTestId('declared-areas').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-area'))), [declaredArea], 'no revoked area, none of another district');
+    assert.equal(await page.locator(`[data-area="${revokedArea}"], [data-area="${haidianArea}"]`).count(), 0);
+    assert.equal(await page.locator('#f-venueName, #f-venueId, #f-districtCode, #f-windowStart').count(), 0, 'nothing of the area is typed in');
+    assert.match((await page.getByTestId('declared-areas').textContent()) ?? '', new RegExp(RESTAURANT));
     await page.getByTestId('prepare-submit').click();
-    await page.locator('#f-windowStart-error').waitFor();
-    await page.fill('#f-windowStart', `${daysAgo(1)}T09:00`);
-    await page.fill('#f-windowEnd', `${daysAgo(1)}T11:00`);
-    await page.fill('#f-validUntil', `${daysAgo(-7)}T00:00`);
+    await page.locator('#f-areaIds-error').getByText('Choose at least one declared risk area').waitFor();
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId('area-picker').getByText('要发布的已认定风险区').waitFor();
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId('area-picker').getByText('Declared risk areas to publish').waitFor();
+    await page.locator(`#area-${declaredArea}`).check();
     await page.getByTestId('prepare-submit').click();
     await page.getByTestId('release-page').getByText('Risk areas').first().waitFor();
     assert.match((await page.getByTestId('check-result').textContent()) ?? '', /check passed/);
     const area = (await page.getByTestId('preview-table').locator('tbody tr').first().textContent()) ?? '';
     assert.match(area, /high/);
     assert.match(area, new RegExp(CHAOYANG));
+    assert.match(area, new RegExp(RESTAURANT), 'the venue name of the public registry');
     await page.fill('#f-withdrawReason', 'declared by mistake');
     await page.getByTestId('withdraw-submit').click();
     await page.getByTestId('release-done').getByText('Withdrawn').waitFor();

@@ -246,7 +246,11 @@ for (const { engine, skip } of await engines()) {
 
     it('serves a release only from publication to withdrawal, signed, without a session', async () => {
       const now = Date.now();
-      const prepared = await officer.call('POST', '/api/releases', { type: 'risk_areas', areas: [{ level: 'high', kind: 'district', districtCode: CHAOYANG, windowStart: new Date(now - 86_400_000).toISOString(), windowEnd: new Date(now).toISOString(), validUntil: new Date(now + 7 * 86_400_000).toISOString() }] });
+      // A supervisor declares the area; the release publishes that declaration.
+      const supervisor = await signedInStaff(s, 'supervisor', CHAOYANG, { purpose: 'contact_tracing' });
+      const declared = await supervisor.call('POST', '/api/risk-areas', { level: 'high', kind: 'district', districtCode: CHAOYANG, windowStart: new Date(now - 86_400_000).toISOString(), windowEnd: new Date(now).toISOString(), validUntil: new Date(now + 7 * 86_400_000).toISOString() });
+      assert.equal(declared.status, 201, JSON.stringify(declared.body));
+      const prepared = await officer.call('POST', '/api/releases', { type: 'risk_areas', areaIds: [declared.body.area.id] });
       assert.equal(prepared.status, 201, JSON.stringify(prepared.body));
       const id = prepared.body.id as string;
       assert.equal((await s.server.inject({ method: 'GET', url: `/public/releases/${id}` })).statusCode, 404, 'not yet published');

@@ -6,6 +6,7 @@ import type { Config } from '../../config/config.ts';
 import { buildServer } from '../../http/app.ts';
 import { openApp } from '../../services/app-context.ts';
 import { scheduleCheckpoints, writeCheckpoint } from '../../services/audit-log.service.ts';
+import { scheduleExposureExpiry } from '../../services/release.service.ts';
 import { loadThresholds, scanSupervision, scheduleSupervision } from '../../services/supervision.service.ts';
 import { scheduleRiskStatusRefresh } from '../../services/tracing/risk-status.service.ts';
 import { withCommon } from '../common.ts';
@@ -45,7 +46,11 @@ export async function serve(config: Config): Promise<void> {
   // Risk statuses that time alone changes (a quarantine over, a risk area expired) are refreshed in
   // storage at start and then every EPIVAULT_RISK_REFRESH_MINUTES (docs/TRACING.md "Risk status").
   const stopRiskRefresh = scheduleRiskStatusRefresh(ctx, config.riskRefreshMinutes * 60_000, { immediately: true });
+  // Exposure points leave the public API one by one as they expire: a signed revision of each
+  // release without its expired points, at start and then at each next expiry (docs/DISCLOSURE-STANDARD.md).
+  const stopPointExpiry = scheduleExposureExpiry(ctx);
   const stop = async () => {
+    stopPointExpiry();
     stopCheckpoints();
     stopSupervision();
     stopRiskRefresh();

@@ -11,7 +11,9 @@
  * 3. A window is published only when at least `minVisitors` registered people visited the venue in
  *    it; otherwise it is widened one hour at a time, alternately earlier and later, up to
  *    `maxWindowHours`; a window that never reaches the threshold is withheld (counted only).
- * 4. Points are shuffled with a cryptographic shuffle: their order says nothing about any case.
+ * 4. A point expires `expiryDays` after its window ends (its `expiresAt`); points already expired
+ *    when the release is prepared are left out (counted only).
+ * 5. Points are shuffled with a cryptographic shuffle: their order says nothing about any case.
  */
 import { shuffleSecure } from '../../crypto/index.ts';
 import type { ReleaseContent } from '../standard/standard.ts';
@@ -53,6 +55,8 @@ export interface ExposureRisk {
   readonly staysExcludedByCategory: number;
   readonly windowsMerged: number;
   readonly pointsPublished: number;
+  /** Points that reached the threshold but had already expired when the release was prepared (left out). */
+  readonly pointsExpired: number;
   readonly windowsWithheld: number;
   readonly windowsWidened: number;
   /** Smallest visitor count of a published point (≥ minVisitors), null without points. */
@@ -139,8 +143,15 @@ export function slotsToCount(stays: readonly CaseStay[], p: ExposureParams): Map
   return out;
 }
 
-/** Builds the exposure points of a release from the cases' stays. `shuffle` is injectable for tests. */
-export function buildExposurePoints(stays: readonly CaseStay[], visitors: VisitorCounter, p: ExposureParams, shuffle: <T>(items: T[]) => T[] = shuffleSecure): ExposureBuild {
+/** When a point of window slots `..to` (inclusive) expires: `expiryDays` after its window ends (epoch ms). */
+const expiryOf = (to: number, p: ExposureParams): number => (to + 1) * HOUR_MS + p.expiryDays * DAY_MS;
+
+/**
+ * Builds the exposure points of a release from the cases' stays. Points already expired at `now`
+ * (epoch ms; the time of preparation) are left out and counted in the risk report
+ * (`pointsExpired`): a release never carries a point that is over. `shuffle` is injectable for tests.
+ */
+export function buildExposurePoints(stays: readonly CaseStay[], visitors: VisitorCounter, p: ExposureParams, shuffle: <T>(items: T[]) => T[] = shuffleSecure, now = -Infinity): ExposureBuild {
   const { kept, merged } = mergedWindows(stays, p);
   let withheld = 0;
   let widenedCount = 0;
@@ -152,7 +163,9 @@ export function buildExposurePoints(stays: readonly CaseStay[], visitors: Visito
     else withheld++;
   }
   // Widening may make two published windows of a venue meet: merge them (their union has even more visitors).
-  const points = mergeByVenue(published).map((w) => ({ ...w, count: visitors(w.venue.id, w.from, w.to) }));
+  const qualified = mergeByVenue(published);
+  const points = qualified.filter((w) => expiryOf(w.to, p) > now).map((w) => ({ ...w, count: visitors(w.venue.id, w.from, w.to) }));
+  const expired = qualified.length - points.length;
   const cases = new Set(points.flatMap((w) => [...w.cases]));
   const items = shuffle(points.map((w) => ({
     venueId: w.venue.id,
@@ -162,12 +175,12 @@ export function buildExposurePoints(stays: readonly CaseStay[], visitors: Visito
     district: w.venue.districtCode,
     windowStart: new Date(w.from * HOUR_MS).toISOString(),
     windowEnd: new Date((w.to + 1) * HOUR_MS).toISOString(),
-    expiresAt: new Date((w.to + 1) * HOUR_MS + p.expiryDays * DAY_MS).toISOString(),
+    expiresAt: new Date(expiryOf(w.to, p)).toISOString(),
     advice: EXPOSURE_ADVICE,
     visitorCount: null,
   })));
   const failures: string[] = [];
-  if (points.length === 0) failures.push('no exposure point reaches the visitor threshold');
+  if (points.length === 0) failures.push(expired > 0 ? 'every exposure point that reaches the visitor threshold has already expired' : 'no exposure point reaches the visitor threshold');
   if (points.some((w) => w.count < p.minVisitors)) failures.push(`a point has fewer than ${p.minVisitors} visitors`);
   if (points.length > 0 && cases.size < p.minCases) failures.push(`points come from fewer than ${p.minCases} cases: they would amount to one case's trail`);
   // (Loops, not Math.max(...xs): a spread of a few hundred thousand points overflows the stack.)
@@ -181,7 +194,7 @@ export function buildExposurePoints(stays: readonly CaseStay[], visitors: Visito
     content: { items, meta: {} },
     risk: {
       staysConsidered: stays.length, staysExcludedByCategory: stays.length - kept, windowsMerged: merged.length,
-      pointsPublished: points.length, windowsWithheld: withheld, windowsWidened: widenedCount,
+      pointsPublished: points.length, pointsExpired: expired, windowsWithheld: withheld, windowsWidened: widenedCount,
       minVisitorsOfPublished: points.length > 0 ? minCount : null,
       casesContributing: cases.size, minVisitors: p.minVisitors, minCases: p.minCases,
     },

@@ -88,3 +88,6 @@ export function levelOfValue(ladder: LadderName, value: unknown): number {
 
 /** Index of a level name on its ladder, or −1. */
 export const levelIndex = (ladder: LadderName, level: string): number => (LADDERS[ladder] as readonly string[]).indexOf(level);
+
+/** Most declared risk areas one risk-area release may name. */
+export const MAX_RELEASE_AREAS = 100;

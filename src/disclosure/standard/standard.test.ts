@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CATALOG, RELEASE_TYPES } from './catalog.ts';
-import { checkContent, DEFAULT_STANDARD_URL, defaultStandard, parseStandard, ruleOf, StandardError } from './standard.ts';
+import { checkContent, DEFAULT_STANDARD_URL, defaultStandard, finestLevel, parseStandard, ruleOf, StandardError } from './standard.ts';
 
 const raw = () => JSON.parse(readFileSync(DEFAULT_STANDARD_URL, 'utf8')) as { releaseTypes: Record<string, Record<string, unknown>>; parameters: Record<string, Record<string, unknown>> };
 
@@ -34,6 +34,27 @@ describe('disclosure standard: the file', () => {
     const plain = raw();
     plain.releaseTypes.exposure_points!.venueName = { rule: 'generalize', finest: 'hour' };
     assert.throws(() => parseStandard(plain), /venueName\.finest: this field cannot be generalized/);
+  });
+
+  it('refuses "publish" of a field whose floor is above the finest rung of its ladder, naming the field', () => {
+    // publish = the value as the builder produces it = the finest rung (an exact age, a day, a minute).
+    for (const [type, field, floor] of [
+      ['research_extract', 'ageBand', '5y'], ['research_extract', 'onsetWeek', 'week'],
+      ['exposure_points', 'windowStart', 'hour'], ['exposure_points', 'windowEnd', 'hour'],
+      ['risk_areas', 'windowStart', 'hour'], ['risk_areas', 'windowEnd', 'hour'],
+    ] as const) {
+      const f = raw();
+      f.releaseTypes[type]![field] = { rule: 'publish' };
+      assert.throws(() => parseStandard(f), (e: unknown) => e instanceof StandardError
+        && e.message.startsWith(`disclosure standard: releaseTypes.${type}.${field}: "publish" would release it at `)
+        && e.message.includes(`finer than allowed (at the finest: ${floor})`), `${type}.${field}`);
+    }
+    // A field whose floor is the ladder's first rung may be published: that is the floor itself.
+    for (const [type, field] of [['research_extract', 'sex'], ['research_extract', 'district'], ['daily_counts', 'date']] as const) {
+      const f = raw();
+      f.releaseTypes[type]![field] = { rule: 'publish' };
+      assert.deepEqual(ruleOf(parseStandard(f), type, field), { rule: 'publish' });
+    }
   });
 
   it('rejects publishing a field that may only be never, an unknown release type, an unknown rule or key', () => {
@@ -90,5 +111,22 @@ describe('disclosure standard: the content gate', () => {
     const extract = checkContent(s, 'research_extract', { items: [{ ageBand: '30-34', district: '110105001', onsetWeek: '2026-11-28' }], meta: {} });
     assert.deepEqual(extract, ['items[0].ageBand: finer than 10y', 'items[0].district: not a value of the place ladder', 'items[0].onsetWeek: finer than week']);
     assert.ok(!extract.join().includes('张三'));
+  });
+
+  it('never lets a value finer than the floor through, even for "publish" in a standard that skipped the loader', () => {
+    // A standard object built in code (not through parseStandard) that publishes floored fields.
+    const f = raw();
+    f.releaseTypes.research_extract!.ageBand = { rule: 'publish' };
+    f.releaseTypes.research_extract!.onsetWeek = { rule: 'publish' };
+    f.releaseTypes.exposure_points!.windowStart = { rule: 'publish' };
+    const unchecked = f as unknown as ReturnType<typeof defaultStandard>;
+    assert.deepEqual(checkContent(unchecked, 'research_extract', { items: [{ ageBand: '37', onsetWeek: '2026-11-28' }, { ageBand: '35-39', onsetWeek: '2026-W48' }], meta: {} }), [
+      'items[0].ageBand: finer than 5y', 'items[0].onsetWeek: finer than week',
+    ]);
+    assert.deepEqual(checkContent(unchecked, 'exposure_points', { items: [{ ...point, windowStart: '2026-11-28T06:30:00.000Z' }], meta: {} }), ['items[0].windowStart: finer than hour']);
+    // And the anonymizer's lower bound is the floor as well.
+    assert.equal(finestLevel(unchecked, 'research_extract', 'ageBand'), 1);
+    assert.equal(finestLevel(unchecked, 'exposure_points', 'windowStart'), 1);
+    assert.equal(finestLevel(s, 'research_extract', 'ageBand'), 2);
   });
 });

@@ -2,8 +2,9 @@
  * The disclosure standard (issue #6 item 1, docs/DISCLOSURE-STANDARD.md §1): a versioned JSON file
  * stating, for every field of every release type, `never`, `suppress`, `generalize` (with the finest
  * level allowed) or `publish`. `parseStandard` validates a file against its schema and against the
- * catalog (unknown release types and fields, levels finer than the floor, publishing a field that
- * may only be `never` are all refused); `checkContent` is the gate every release passes before it
+ * catalog (unknown release types and fields, levels finer than the floor — including `publish` of a
+ * field whose floor is above its ladder's finest rung — and publishing a field that may only be
+ * `never` are all refused); `checkContent` is the gate every release passes before it
  * is published: a key the standard does not name, a `never` field, a suppressed field with a value,
  * or a value finer than the standard's level is a violation.
  */
@@ -11,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseRational } from '../rational.ts';
 import { CATALOG, LADDERS, levelIndex, levelOfValue, RELEASE_TYPES } from './catalog.ts';
-import type { ReleaseType } from './catalog.ts';
+import type { LadderName, ReleaseType } from './catalog.ts';
 
 const FieldRule = z.discriminatedUnion('rule', [
   z.strictObject({ rule: z.literal('never') }),
@@ -28,6 +29,9 @@ const Fraction = z.string().refine((s) => {
     return false;
   }
 }, 'must be a positive number or fraction (e.g. "1/2", "0.05")');
+
+/** The index of a field's floor on its ladder (0 when the catalog sets none). */
+const floorIndex = (ladder: LadderName, floor: string | undefined): number => (floor === undefined ? 0 : Math.max(0, levelIndex(ladder, floor)));
 
 export const StandardSchema = z.strictObject({
   format: z.literal('epivault-disclosure-standard/v1'),
@@ -66,6 +70,13 @@ export const StandardSchema = z.strictObject({
         continue;
       }
       if (spec.neverOnly && rule.rule !== 'never') ctx.addIssue({ code: 'custom', path, message: 'this field may only be "never"' });
+      // `publish` releases the value as the builder produces it, i.e. at the finest rung of its
+      // ladder: allowed only when that rung is the floor itself (otherwise it would pass an exact
+      // age, a day or a minute). Such a field must be `generalize` with a `finest` at or above its floor.
+      if (rule.rule === 'publish' && spec.ladder && floorIndex(spec.ladder, spec.floor) > 0) {
+        ctx.addIssue({ code: 'custom', path, message: `"publish" would release it at ${LADDERS[spec.ladder][0]}, finer than allowed (at the finest: ${spec.floor}): use "generalize" with finest ${spec.floor} or coarser` });
+        continue;
+      }
       if (rule.rule !== 'generalize') continue;
       if (!spec.ladder) {
         ctx.addIssue({ code: 'custom', path: [...path, 'finest'], message: 'this field cannot be generalized' });
@@ -73,7 +84,7 @@ export const StandardSchema = z.strictObject({
       }
       const at = levelIndex(spec.ladder, rule.finest);
       if (at < 0) ctx.addIssue({ code: 'custom', path: [...path, 'finest'], message: `must be one of ${LADDERS[spec.ladder].join(', ')}` });
-      else if (at < levelIndex(spec.ladder, spec.floor ?? LADDERS[spec.ladder][0])) ctx.addIssue({ code: 'custom', path: [...path, 'finest'], message: `is finer than allowed (at the finest: ${spec.floor})` });
+      else if (at < floorIndex(spec.ladder, spec.floor)) ctx.addIssue({ code: 'custom', path: [...path, 'finest'], message: `is finer than allowed (at the finest: ${spec.floor})` });
     }
   }
 });
@@ -114,12 +125,24 @@ export function ruleOf(standard: DisclosureStandard, type: ReleaseType, field: s
   return standard.releaseTypes[type]?.[field] ?? { rule: 'never' };
 }
 
-/** The finest level index the standard allows for a generalized field (0 for a published one). */
+/**
+ * The finest level index the standard allows for a field with a ladder: the standard's `finest`
+ * for a generalized field, and never below the catalog's floor — also for a published one (a
+ * loaded standard cannot publish a field whose floor is above the ladder's first rung; this holds
+ * even for a standard object that did not come through `parseStandard`).
+ */
 export function finestLevel(standard: DisclosureStandard, type: ReleaseType, field: string): number {
   const rule = ruleOf(standard, type, field);
+  const spec = CATALOG[type][field];
+  if (!spec?.ladder) return 0;
+  const floor = floorIndex(spec.ladder, spec.floor);
+  return rule.rule === 'generalize' ? Math.max(floor, levelIndex(spec.ladder, rule.finest)) : floor;
+}
+
+/** The name of the finest level allowed for a field with a ladder (for messages), or null. */
+function finestName(standard: DisclosureStandard, type: ReleaseType, field: string): string | null {
   const ladder = CATALOG[type][field]?.ladder;
-  if (!ladder || rule.rule !== 'generalize') return 0;
-  return levelIndex(ladder, rule.finest);
+  return ladder ? (LADDERS[ladder][finestLevel(standard, type, field)] ?? null) : null;
 }
 
 /** Public content of a release: a list of entries and a few figures about the whole release. */
@@ -152,7 +175,7 @@ export function checkContent(standard: DisclosureStandard, type: ReleaseType, co
         if (!ladder) continue;
         const level = levelOfValue(ladder, value);
         if (level < 0) out.push(`${at}: not a value of the ${ladder} ladder`);
-        else if (level < finestLevel(standard, type, field)) out.push(`${at}: finer than ${(rule as { finest?: string }).finest ?? 'allowed'}`);
+        else if (level < finestLevel(standard, type, field)) out.push(`${at}: finer than ${finestName(standard, type, field) ?? 'allowed'}`);
       }
     }
   };

@@ -5,7 +5,8 @@ import { approveRelease, exportResearchExtract, listReleases, prepareRelease, pu
 import { staffRequest } from '../plugins/session.plugin.ts';
 import { errorResponses, IdParams, PurposeHeaders } from './common.schema.ts';
 import { readSecurity, signedIn, writeSecurity } from './guards.ts';
-import { ExtractHandover, PrepareBody, ReasonBody, ReleaseList, ReleaseView } from './release.schema.ts';
+import { listReleasableAreas } from '../../services/tracing/risk-area.service.ts';
+import { ExtractHandover, PrepareBody, ReasonBody, ReleasableAreaList, ReleaseList, ReleaseView } from './release.schema.ts';
 
 /**
  * Disclosure releases (issue #6, docs/DISCLOSURE-STANDARD.md "Workflow"), under the purpose
@@ -20,6 +21,8 @@ export async function releaseRoutes(app: FastifyInstance, ctx: AppContext): Prom
     async (q, reply) => reply.code(201).send(await prepareRelease(ctx, staffRequest(q), q.body)));
   api.get('/api/releases', { ...signedIn, schema: { ...s('releases of my jurisdiction, newest first'), response: { 200: ReleaseList, ...errorResponses } } },
     async (q) => ({ items: await listReleases(ctx, staffRequest(q)) }));
+  api.get('/api/releases/risk-areas', { ...signedIn, schema: { ...s('the declared, active risk areas of my jurisdiction a risk-area release may publish (venue names from the public registry)'), response: { 200: ReleasableAreaList, ...errorResponses } } },
+    async (q) => ({ items: await listReleasableAreas(ctx, staffRequest(q)) }));
   api.get('/api/releases/:id', { ...signedIn, schema: { ...s('a release: exactly what will be public, the check and the risk report'), params: IdParams, response: { 200: ReleaseView, ...errorResponses } } },
     async (q) => readRelease(ctx, staffRequest(q), q.params.id));
   api.post('/api/releases/:id/approve', { ...signedIn, schema: { ...s('approve a release someone else prepared, with a reason (approvers)', true), params: IdParams, body: ReasonBody, response: { 200: ReleaseView, ...errorResponses } } },

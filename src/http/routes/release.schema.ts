@@ -1,25 +1,18 @@
 import { z } from 'zod';
-import { RELEASE_TYPES } from '../../disclosure/standard/catalog.ts';
-import { IsoDate, IsoDateTime, Line } from './common.schema.ts';
+import { MAX_RELEASE_AREAS, RELEASE_TYPES } from '../../disclosure/standard/catalog.ts';
+import { IsoDate, Line } from './common.schema.ts';
 
 /** Disclosure releases' request and response shapes (docs/DISCLOSURE-STANDARD.md "Workflow"). */
 
-const Instant = IsoDateTime.refine((v) => Number.isFinite(Date.parse(v)), 'must be an ISO 8601 date-time').transform((v) => Date.parse(v));
-
-const DeclaredArea = z.strictObject({
-  level: z.enum(['high', 'medium']),
-  kind: z.enum(['district', 'venue']),
-  districtCode: z.string().regex(/^\d{6}$/, 'must be a 6-digit district code'),
-  venueId: z.string().min(1).max(128).nullable().default(null),
-  venueName: Line(200).nullable().default(null),
-  windowStart: Instant,
-  windowEnd: Instant,
-  validUntil: IsoDateTime,
-});
+/**
+ * A risk-area release names declared areas by id (`GET /api/releases/risk-areas` lists them); its
+ * content is built from the declarations and the public venue registry, never from the request.
+ */
+const AreaIds = z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a risk area id')).min(1, 'must name at least one declared risk area').max(MAX_RELEASE_AREAS);
 
 export const PrepareBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('exposure_points'), from: IsoDate, to: IsoDate }),
-  z.strictObject({ type: z.literal('risk_areas'), areas: z.array(DeclaredArea).min(1).max(500) }),
+  z.strictObject({ type: z.literal('risk_areas'), areaIds: AreaIds }),
   z.strictObject({ type: z.literal('research_extract'), recipient: Line(200), from: IsoDate, to: IsoDate }),
   z.strictObject({ type: z.literal('daily_counts'), from: IsoDate, to: IsoDate }),
 ]);
@@ -67,3 +60,18 @@ export const SignedRelease = z.object({
 
 export const ExtractHandover = SignedRelease.extend({ recipient: z.string() });
 export const ReleaseList = z.object({ items: z.array(ReleaseView) });
+
+/** A declared, active risk area a release may publish: the declaration and the venue's registry name. */
+export const ReleasableArea = z.object({
+  id: z.string(),
+  level: z.enum(['high', 'medium']),
+  kind: z.enum(['district', 'venue']),
+  districtCode: z.string(),
+  venueId: z.string().nullable(),
+  venueName: z.string().nullable(),
+  windowStart: z.string(),
+  windowEnd: z.string(),
+  validFrom: z.string(),
+  validUntil: z.string(),
+});
+export const ReleasableAreaList = z.object({ items: z.array(ReleasableArea) });

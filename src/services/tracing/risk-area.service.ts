@@ -6,6 +6,7 @@
  * are opened to confirm the stay. Those people's risk status is recomputed. Publishing an area to
  * the public goes through the disclosure workflow (issue #6), not through here.
  */
+import { MAX_RELEASE_AREAS } from '../../disclosure/standard/catalog.ts';
 import { colocationToken, DecryptionError, DEFAULT_SLOT_MS, randomId, slotsCovering } from '../../crypto/index.ts';
 import { areaOf, isInJurisdiction, jurisdictionPrefix } from '../../domain/jurisdiction.ts';
 import type { DeclaredRiskArea, RiskAreaView } from '../../domain/views/tracing.ts';
@@ -175,4 +176,95 @@ async function areaView(repos: Repositories, r: RiskAreaRow, now: Date): Promise
     windowStart: r.window_start, windowEnd: r.window_end, validFrom: r.valid_from, validUntil: r.valid_until, declaredBy: r.declared_by, createdAt: r.created_at,
     revokedAt: r.revoked_at, active: r.revoked_at === null && r.valid_from <= t && t < r.valid_until,
   };
+}
+
+// ---- declared areas for a public release (issue #6 item 2b, docs/DISCLOSURE-STANDARD.md §1.4) ----
+
+/**
+ * A declared risk area as a release may publish it: the declaration as stored (level, kind,
+ * district, venue id, window, validity) and, for a venue, the venue's name from the public venue
+ * registry (the places table). Nothing in it was typed in by the disclosure officer.
+ */
+export interface ReleasableArea {
+  id: string;
+  level: RiskLevel;
+  kind: 'district' | 'venue';
+  districtCode: string;
+  venueId: string | null;
+  venueName: string | null;
+  windowStart: string;
+  windowEnd: string;
+  validFrom: string;
+  validUntil: string;
+}
+
+/** At most this many areas in one release. */
+
+const activeAt = (r: RiskAreaRow, t: string) => r.revoked_at === null && r.valid_from <= t && t < r.valid_until;
+
+/** The area with its registry venue name; undefined when its venue is no longer in the registry. */
+async function releasable(repos: Repositories, r: RiskAreaRow): Promise<ReleasableArea | undefined> {
+  let venueName: string | null = null;
+  if (r.kind === 'venue') {
+    const place = r.place_id ? await repos.travel.getPlace(r.place_id) : undefined;
+    if (!place) return undefined;
+    venueName = place.name;
+  }
+  return {
+    id: r.id, level: r.level as RiskLevel, kind: r.kind as ReleasableArea['kind'], districtCode: r.district_code, venueId: r.kind === 'venue' ? r.place_id : null, venueName,
+    windowStart: r.window_start, windowEnd: r.window_end, validFrom: r.valid_from, validUntil: r.valid_until,
+  };
+}
+
+/**
+ * The declared, active (not revoked, inside their validity period) risk areas of the actor's
+ * subtree, as a risk-area release may publish them: what the disclosure officer chooses from (the
+ * actor must be allowed to prepare a release, and to list risk areas). Newest window first.
+ * Audited as one `list` of risk areas.
+ */
+export async function listReleasableAreas(ctx: AppContext, req: StaffRequest): Promise<ReleasableArea[]> {
+  const scope = req.actor.jurisdiction;
+  if (jurisdictionPrefix(scope) === undefined) throw invalid('jurisdiction', 'the account serves no known division');
+  // Only who may prepare a release (a disclosure officer, purpose `disclosure`) needs this choice.
+  await authorizeFacts(ctx, req, 'create', 'release', 'new', { type: 'release', jurisdiction: scope, ownerId: req.actor.id });
+  const authorized = await authorize(ctx, req, 'list', { type: 'risk_area', scope });
+  const now = req.now.toISOString();
+  return ctx.store.transaction(async (repos) => {
+    const rows = (await repos.tracing.activeRiskAreas(now)).filter((r) => isInJurisdiction(r.jurisdiction_code, scope));
+    const areas = (await Promise.all(rows.map((r) => releasable(repos, r)))).filter((a): a is ReleasableArea => a !== undefined);
+    await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'list', authorized, { resourceType: 'risk_area', resourceId: null, reason: 'release' }));
+    return areas.sort((a, b) => b.windowStart.localeCompare(a.windowStart) || a.id.localeCompare(b.id));
+  });
+}
+
+/**
+ * The declared areas `ids` names, for a risk-area release: each loaded through the risk-area store
+ * and authorized (`read`) under the access policy — an unknown id or one outside the actor's
+ * subtree is "not found or no access" (denial audited); one that is revoked, not yet or no longer
+ * valid, or a venue no longer in the public registry is a 400 naming `areaIds`. Every area read is
+ * audited before the areas are returned.
+ */
+export async function declaredAreasForRelease(ctx: AppContext, req: StaffRequest, ids: readonly string[]): Promise<ReleasableArea[]> {
+  if (!Array.isArray(ids) || ids.length === 0) throw invalid('areaIds', 'must name at least one declared risk area');
+  if (ids.length > MAX_RELEASE_AREAS) throw invalid('areaIds', `names more than ${MAX_RELEASE_AREAS} risk areas`);
+  if (new Set(ids).size !== ids.length) throw invalid('areaIds', 'names a risk area twice');
+  const now = req.now.toISOString();
+  const out: { area: ReleasableArea; authorized: Awaited<ReturnType<typeof authorizeFacts>> }[] = [];
+  for (const [i, id] of ids.entries()) {
+    const entry = `entry ${i + 1}`;
+    if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw invalid('areaIds', `${entry} is not a risk area id`);
+    const row = await ctx.store.tracing.getRiskArea(id);
+    const authorized = await authorizeFacts(ctx, req, 'read', 'risk_area', id, row && { type: 'risk_area', id, jurisdiction: row.jurisdiction_code });
+    const r = row!;
+    if (r.revoked_at !== null) throw invalid('areaIds', `${entry} is a revoked risk area`);
+    if (now < r.valid_from) throw invalid('areaIds', `${entry} is a risk area not valid yet`);
+    if (!activeAt(r, now)) throw invalid('areaIds', `${entry} is a risk area no longer valid`);
+    const area = await releasable(ctx.store, r);
+    if (!area) throw invalid('areaIds', `${entry} is a venue no longer in the public venue registry`);
+    out.push({ area, authorized });
+  }
+  await ctx.store.transaction(async (repos) => {
+    for (const { area, authorized } of out) await appendAudit(repos, ctx.keys, req.actor, accessAudit(req, 'read', authorized, { resourceType: 'risk_area', resourceId: area.id, reason: 'release' }));
+  });
+  return out.map((o) => o.area);
 }

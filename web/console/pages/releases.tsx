@@ -10,13 +10,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, seg, session } from '../api.ts';
 import type { Purpose } from '../api.ts';
 import { Field, FormError, Notice, SelectField, errorMessage, useForm } from '../form.tsx';
-import { DISTRICTS, label, lang, t } from '../i18n.ts';
+import { districtName, label, lang, t } from '../i18n.ts';
 import type { MessageKey } from '../i18n.ts';
 import { dateTime } from '../format.ts';
 import { PATHS } from '../nav.ts';
 import { Link, navigate } from '../router.tsx';
 import { useStore } from '../store.ts';
-import { localDate, localToIso, noteProblem, saveFile } from './audit-shared.tsx';
+import { localDate, noteProblem, saveFile } from './audit-shared.tsx';
 
 /** Every request of these pages states the purpose `disclosure`. */
 export const DISCLOSURE: { purpose: Purpose } = { purpose: 'disclosure' };
@@ -141,16 +141,86 @@ export function ReleasesPage() {
   );
 }
 
-type PrepareField = 'type' | 'from' | 'to' | 'recipient' | 'level' | 'kind' | 'districtCode' | 'venueId' | 'venueName' | 'windowStart' | 'windowEnd' | 'validUntil';
+type PrepareField = 'type' | 'from' | 'to' | 'recipient' | 'areaIds';
+
+/** `GET /api/releases/risk-areas` (src/http/routes/release.schema.ts ReleasableArea). */
+export interface ReleasableArea {
+  id: string;
+  level: 'high' | 'medium';
+  kind: 'district' | 'venue';
+  districtCode: string;
+  venueId: string | null;
+  /** The venue's name in the public venue registry. */
+  venueName: string | null;
+  windowStart: string;
+  windowEnd: string;
+  validFrom: string;
+  validUntil: string;
+}
+
+const idsOf = (v: string) => v.split(' ').filter(Boolean);
+
+/**
+ * The declared, active risk areas of the officer's jurisdiction, each with a checkbox: a risk-area
+ * release names declarations; its content comes from them and the venue registry, never typed in.
+ */
+function AreaPicker({ selected, error, onChange }: { selected: readonly string[]; error?: string; onChange(ids: string[]): void }) {
+  useStore(lang);
+  const [areas, setAreas] = useState<ReleasableArea[] | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    get<{ items: ReleasableArea[] }>('/api/releases/risk-areas', DISCLOSURE).then((r) => live && setAreas(r.items), (err: unknown) => live && setFailure(errorMessage(err)));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const toggle = (id: string, on: boolean) => onChange(on ? [...selected.filter((x) => x !== id), id] : selected.filter((x) => x !== id));
+  return (
+    <fieldset class="subject" data-testid="area-picker" aria-describedby={error ? 'f-areaIds-error' : undefined}>
+      <legend>{t('releases.areasLegend')}</legend>
+      <p class="hint">{t('releases.areasIntro')}</p>
+      <FormError message={failure} />
+      {areas === null ? (failure ? null : <p>{t('app.loading')}</p>) : areas.length === 0 ? <p class="empty" data-testid="areas-none">{t('releases.areasNone')}</p> : (
+        <div class="table-scroll">
+          <table class="list" data-testid="declared-areas">
+            <thead>
+              <tr>
+                <th scope="col">{t('releases.areaInclude')}</th><th scope="col">{t('releases.level')}</th><th scope="col">{t('releases.kind')}</th>
+                <th scope="col">{t('riskAreas.place')}</th><th scope="col">{t('riskAreas.window')}</th><th scope="col">{t('releases.validUntil')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {areas.map((a) => (
+                <tr key={a.id} data-area={a.id}>
+                  <td>
+                    <input type="checkbox" id={`area-${a.id}`} data-testid="area-choice" checked={selected.includes(a.id)}
+                      aria-label={`${t('releases.areaChoose')}: ${label('riskLevel', a.level)}, ${a.kind === 'venue' ? a.venueName ?? '' : districtName(a.districtCode)}`}
+                      onChange={(e) => toggle(a.id, (e.currentTarget as HTMLInputElement).checked)} />
+                  </td>
+                  <td><span class={`badge level-${a.level}`}>{label('riskLevel', a.level)}</span></td>
+                  <td>{label('areaKind', a.kind)}</td>
+                  <td>{a.kind === 'venue' ? <>{a.venueName} <span class="muted small">({districtName(a.districtCode)}, <code>{a.venueId}</code>)</span></> : `${districtName(a.districtCode)} (${a.districtCode})`}</td>
+                  <td class="nowrap">{dateTime(a.windowStart)} – {dateTime(a.windowEnd)}</td>
+                  <td class="nowrap">{dateTime(a.validUntil)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {error ? <div class="field-error" id="f-areaIds-error" role="alert">{error}</div> : null}
+    </fieldset>
+  );
+}
 
 /** `/releases/new`: prepare a release of any type (disclosure officers). */
 export function PrepareReleasePage() {
   useStore(lang);
   const today = new Date();
   const form = useForm<PrepareField>({
-    type: 'exposure_points', from: localDate(new Date(today.getTime() - 7 * 86_400_000)), to: localDate(today), recipient: '',
-    level: 'medium', kind: 'district', districtCode: DISTRICTS[2]!.code, venueId: '', venueName: '', windowStart: '', windowEnd: '', validUntil: '',
-  }, {}, { 'areas.0.level': 'level' });
+    type: 'exposure_points', from: localDate(new Date(today.getTime() - 7 * 86_400_000)), to: localDate(today), recipient: '', areaIds: '',
+  }, {});
   const v = form.values;
   const type = v.type as ReleaseType;
   const dated = type !== 'risk_areas';
@@ -158,9 +228,7 @@ export function PrepareReleasePage() {
   const checks = (x: typeof v): Partial<Record<PrepareField, MessageKey>> => {
     const e: Partial<Record<PrepareField, MessageKey>> = {};
     if (type === 'risk_areas') {
-      for (const k of ['windowStart', 'windowEnd', 'validUntil'] as const) if (!x[k] || !localToIso(x[k])) e[k] = 'v.required';
-      if (!e.windowStart && !e.windowEnd && localToIso(x.windowEnd)! < localToIso(x.windowStart)!) e.windowEnd = 'v.timeOrder';
-      if (x.kind === 'venue' && !x.venueId.trim()) e.venueId = 'v.required';
+      if (idsOf(x.areaIds).length === 0) e.areaIds = 'releases.areasPick';
     } else {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(x.from)) e.from = 'v.date';
       if (!/^\d{4}-\d{2}-\d{2}$/.test(x.to)) e.to = 'v.date';
@@ -172,14 +240,7 @@ export function PrepareReleasePage() {
 
   const body = (): unknown => {
     switch (type) {
-      case 'risk_areas':
-        return {
-          type, areas: [{
-            level: v.level, kind: v.kind, districtCode: v.districtCode,
-            venueId: v.kind === 'venue' ? v.venueId.trim() : null, venueName: v.kind === 'venue' && v.venueName.trim() ? v.venueName.trim() : null,
-            windowStart: localToIso(v.windowStart), windowEnd: localToIso(v.windowEnd), validUntil: localToIso(v.validUntil),
-          }],
-        };
+      case 'risk_areas': return { type, areaIds: idsOf(v.areaIds) };
       case 'research_extract': return { type, recipient: v.recipient.trim(), from: v.from, to: v.to };
       default: return { type, from: v.from, to: v.to };
     }
@@ -211,20 +272,7 @@ export function PrepareReleasePage() {
             <Field form={form} name="to" label={t('releases.to')} type="date" required />
           </div>
         ) : (
-          <fieldset class="subject">
-            <legend>{t('releases.area')}</legend>
-            <div class="grid">
-              <SelectField form={form} name="level" label={t('releases.level')} required options={['high', 'medium'].map((x) => ({ value: x, label: label('riskLevel', x) }))} />
-              <SelectField form={form} name="kind" label={t('releases.kind')} required options={['district', 'venue'].map((x) => ({ value: x, label: label('areaKind', x) }))} />
-              <SelectField form={form} name="districtCode" label={t('releases.district')} required
-                options={DISTRICTS.map((d) => ({ value: d.code, label: `${lang.get() === 'zh' ? d.zh : d.en} (${d.code})` }))} />
-              {v.kind === 'venue' ? <Field form={form} name="venueId" label={t('releases.venueId')} maxLength={128} required /> : null}
-              {v.kind === 'venue' ? <Field form={form} name="venueName" label={t('releases.venueName')} maxLength={200} /> : null}
-              <Field form={form} name="windowStart" label={t('releases.windowStart')} type="datetime-local" required />
-              <Field form={form} name="windowEnd" label={t('releases.windowEnd')} type="datetime-local" required />
-              <Field form={form} name="validUntil" label={t('releases.validUntil')} type="datetime-local" required />
-            </div>
-          </fieldset>
+          <AreaPicker selected={idsOf(v.areaIds)} error={form.errors.areaIds} onChange={(ids) => form.set('areaIds', ids.join(' '))} />
         )}
         <div class="actions">
           <button type="submit" class="primary" disabled={form.busy} data-testid="prepare-submit">{t('releases.prepare')}</button>
