@@ -14,7 +14,7 @@ const CONSOLE_DIR = fileURLToPath(new URL('../../web/console/', import.meta.url)
 /** Client-side routes of the console (web/console/router.tsx), below `/console`; each answers with index.html. */
 export const CONSOLE_ROUTES = [
   '', '/', '/sign-in', '/enrol', '/enrol/*', '/cases', '/cases/*', '/subjects/*', '/contacts/*', '/travel/*',
-  '/search', '/assignments', '/quarantines', '/quarantines/*', '/supervisor', '/supervisor/*', '/releases', '/releases/*',
+  '/search', '/assignments', '/quarantines', '/quarantines/*', '/clusters', '/supervisor', '/supervisor/*', '/releases', '/releases/*',
 ] as const;
 
 export interface ConsoleAssets {

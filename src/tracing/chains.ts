@@ -105,8 +105,135 @@ export function clustersOf(graph: ChainGraph): string[][] {
     if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
   }
   const groups = new Map<string, string[]>();
-  for (const n of graph.nodes) groups.set(find(n.subjectId), [...(groups.get(find(n.subjectId)) ?? []), n.subjectId]);
+  for (const n of graph.nodes) {
+    const root = find(n.subjectId);
+    const group = groups.get(root);
+    if (group) group.push(n.subjectId);
+    else groups.set(root, [n.subjectId]);
+  }
   return [...groups.values()].map((g) => g.sort()).sort((a, b) => b.length - a.length || a[0]!.localeCompare(b[0]!));
+}
+
+// ---- the list of clusters ----------------------------------------------------------------------
+
+/** A case as the cluster list needs it: clear columns only. */
+export interface ClusterCase {
+  readonly caseId: string;
+  readonly subjectId: string;
+  readonly classification: Classification;
+  readonly jurisdiction: string;
+  readonly reportDate: string;
+  readonly confirmationDate: string | null;
+  /** When the case was recorded (ISO date-time). */
+  readonly createdAt: string;
+}
+
+/** A contact link or a secondary contact as the cluster list needs it: who to whom, and when it was recorded. */
+export interface ClusterEdge {
+  readonly kind: 'close_contact' | 'secondary_contact';
+  readonly from: string;
+  readonly to: string;
+  readonly createdAt: string;
+}
+
+export const NODE_KINDS: readonly NodeKind[] = ['confirmed', 'suspected', 'asymptomatic', 'excluded', 'close_contact', 'secondary_contact'];
+
+/** One cluster without identities: sizes, people by classification or contact role, dates and districts. */
+export interface ClusterSummary {
+  /** The smallest case id of the cluster: stable while the cluster grows (a merge keeps the smaller of the two). */
+  readonly id: string;
+  /** People in the cluster; `cases` of them have a case, `contacts` only a contact role. */
+  readonly people: number;
+  readonly cases: number;
+  readonly contacts: number;
+  /** People by what they are in the chain (their case's classification, or their contact role); sums to `people`. */
+  readonly kinds: Readonly<Record<NodeKind, number>>;
+  readonly firstReportDate: string;
+  readonly lastReportDate: string;
+  /** The latest of the report and confirmation dates and the days a case, link or secondary contact was recorded (YYYY-MM-DD). */
+  readonly lastActivity: string;
+  /** District codes of the cluster's cases, sorted. */
+  readonly districts: readonly string[];
+  /** The cluster's cases, oldest report first (the service picks the one the viewer may open). */
+  readonly caseIds: readonly string[];
+}
+
+/**
+ * The clusters (connected components, as `clustersOf` builds them) of the whole outbreak graph,
+ * newest activity first (then by id). Linear in cases and edges: no generations are computed.
+ * Every cluster has at least one case (every edge leads back to a case's person); a group of
+ * contacts without any case (a link whose case is not given) is left out.
+ */
+export function summarizeClusters(cases: readonly ClusterCase[], edges: readonly ClusterEdge[]): ClusterSummary[] {
+  const byPerson = new Map<string, ClusterCase[]>();
+  for (const c of cases) {
+    const own = byPerson.get(c.subjectId);
+    if (own) own.push(c);
+    else byPerson.set(c.subjectId, [c]);
+  }
+  const people = new Set<string>(byPerson.keys());
+  const closeContacts = new Set<string>();
+  const loops = edges.filter((e) => e.from !== e.to);
+  for (const e of loops) {
+    people.add(e.from);
+    people.add(e.to);
+    if (e.kind === 'close_contact') closeContacts.add(e.to);
+  }
+  const graph: ChainGraph = {
+    nodes: [...people].map((subjectId) => ({ subjectId, kind: 'close_contact', caseIds: [], reportDate: null, confirmationDate: null, generation: 0 })),
+    edges: loops.map((e, i) => ({ id: String(i), kind: e.kind, from: e.from, to: e.to, exposureDate: null, exposureType: null })),
+  };
+  const groups = clustersOf(graph);
+  const clusterOf = new Map<string, number>();
+  groups.forEach((g, i) => { for (const p of g) clusterOf.set(p, i); });
+  const recorded = groups.map(() => '');
+  for (const e of loops) {
+    const i = clusterOf.get(e.from)!;
+    const day = e.createdAt.slice(0, 10);
+    if (day > recorded[i]!) recorded[i] = day;
+  }
+  const out = groups.flatMap((members, i): ClusterSummary[] => {
+    const kinds = Object.fromEntries(NODE_KINDS.map((k) => [k, 0])) as Record<NodeKind, number>;
+    const own: ClusterCase[] = [];
+    let withCase = 0;
+    for (const p of members) {
+      const theirs = byPerson.get(p);
+      if (theirs) {
+        withCase += 1;
+        own.push(...theirs);
+        kinds[leadClassification(theirs)] += 1;
+      } else kinds[closeContacts.has(p) ? 'close_contact' : 'secondary_contact'] += 1;
+    }
+    if (own.length === 0) return [];
+    own.sort((a, b) => a.reportDate.localeCompare(b.reportDate) || a.caseId.localeCompare(b.caseId));
+    const reportDates = own.map((c) => c.reportDate).sort();
+    const activity = [recorded[i]!, ...own.flatMap((c) => [c.reportDate, c.confirmationDate ?? '', c.createdAt.slice(0, 10)])].reduce((a, b) => (b > a ? b : a), '');
+    return [{
+      id: own.map((c) => c.caseId).reduce((a, b) => (b < a ? b : a)),
+      people: members.length,
+      cases: withCase,
+      contacts: members.length - withCase,
+      kinds,
+      firstReportDate: reportDates[0]!,
+      lastReportDate: reportDates[reportDates.length - 1]!,
+      lastActivity: activity,
+      districts: [...new Set(own.map((c) => c.jurisdiction))].sort(),
+      caseIds: own.map((c) => c.caseId),
+    }];
+  });
+  return out.sort(newestFirst);
+}
+
+/** A cluster as the staff API lists it: the summary without the case ids, and the one case the viewer may open its chain with. */
+export type ClusterView = Omit<ClusterSummary, 'caseIds' | 'kinds' | 'districts'> & { kinds: Record<NodeKind, number>; districts: string[]; openCaseId: string };
+
+/** The order of the cluster list: newest activity first, then by id. */
+export function newestFirst(a: Pick<ClusterSummary, 'lastActivity' | 'id'>, b: Pick<ClusterSummary, 'lastActivity' | 'id'>): number {
+  return b.lastActivity.localeCompare(a.lastActivity) || a.id.localeCompare(b.id);
+}
+
+function leadClassification(own: readonly ClusterCase[]): Classification {
+  return [...own].sort((a, b) => PRECEDENCE.indexOf(a.classification) - PRECEDENCE.indexOf(b.classification) || a.reportDate.localeCompare(b.reportDate))[0]!.classification;
 }
 
 export interface ClusterExport {

@@ -5,7 +5,8 @@
  * then confirmed (discovery runs and stores the candidates); the tracer assigned to it opens the
  * case, goes to contact tracing, finds the contacts (ranked, masked), dismisses one with a reason,
  * confirms the other (prefilled exposure), sees them among the contacts with the quarantine dates,
- * records a follow-up, and sees the chain as an SVG graph of 2 nodes and 1 edge (and as tables).
+ * records a follow-up, and sees the chain as an SVG graph of 2 nodes and 1 edge (and as tables);
+ * then finds that cluster in the list of clusters and follows its link to the chain.
  * Skipped without /usr/bin/chromium, except under CI=true.
  */
 import { after, before, describe, it } from 'node:test';
@@ -190,6 +191,35 @@ describe('contact tracing in the staff console (browser)', { skip: SKIP }, () =>
     await page.getByTestId('candidates').getByText('已确认').waitFor();
     await page.getByText('已确认为密切接触者，隔离已开始。').waitFor();
     await page.screenshot({ path: join(shots, 'tracing-page-zh.png'), fullPage: true });
+    await page.getByTestId('lang-switch').click();
+    assert.deepEqual(cspViolations, []);
+  });
+
+  it('lists the case\'s cluster without identities and opens its chain from there', async () => {
+    // After the first test: the case and its confirmed contact are one cluster of 2 people.
+    const page = await newPage();
+    await signIn(page, base, tracer);
+    await page.waitForURL(`${base}/console/cases`);
+    await page.locator('nav.main').getByRole('link', { name: 'Clusters' }).click();
+    await page.waitForURL(`${base}/console/clusters`);
+    await page.getByRole('heading', { name: 'Transmission clusters' }).waitFor();
+    const row = page.locator(`[data-testid=clusters] tr[data-open-case="${caseId}"]`);
+    await row.waitFor();
+    assert.equal(await page.locator('[data-testid=clusters] tbody tr').count(), 1, 'only the cluster of the case the tracer works');
+    assert.equal(await row.getByTestId('cluster-people').textContent(), '2');
+    assert.equal(await row.getByTestId('cluster-cases-contacts').textContent(), '1 / 1');
+    const bar = row.getByTestId('cluster-bar');
+    assert.equal(await bar.getAttribute('aria-label'), 'People of the cluster by classification or role: Confirmed case 1, Close contact 1');
+    assert.equal(await bar.locator('rect').count(), 2);
+    assert.ok(!((await row.textContent()) ?? '').includes(caseNumber), 'no case number in the list');
+    await page.screenshot({ path: join(shots, 'clusters.png'), fullPage: true });
+    await row.getByRole('link', { name: 'Open the chain of cluster 1' }).click();
+    await page.waitForURL(`${base}/console/cases/${caseId}/tracing`);
+    await page.getByTestId('chain-svg').locator('g[data-node]').nth(1).waitFor();
+    assert.equal(await page.getByTestId('chain-svg').locator('g[data-node]').count(), 2);
+    await page.goBack();
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('heading', { name: '传播聚集性疫情' }).waitFor();
     await page.getByTestId('lang-switch').click();
     assert.deepEqual(cspViolations, []);
   });

@@ -12,6 +12,7 @@ import { label, lang, t } from './i18n.ts';
 import { CaseDetailPage } from './pages/case-detail.tsx';
 import { CaseFormPage } from './pages/case-form.tsx';
 import { CaseListPage } from './pages/case-list.tsx';
+import { ClustersPage } from './pages/clusters.tsx';
 import { ContactFormPage } from './pages/contact-form.tsx';
 import { ActivityPage } from './pages/activity.tsx';
 import { AlertDetailPage } from './pages/alerts-detail.tsx';
@@ -106,6 +107,7 @@ function page(path: string): ComponentChildren {
   if (path === '/supervisor/break-glass') return <BreakGlassReviewPage />;
   if (path === PATHS.followUp) return <FollowUpListPage />;
   if ((p = match(`${PATHS.followUp}/:id`, path))) return <QuarantinePage key={p.id} id={p.id} />;
+  if (path === PATHS.clusters) return <ClustersPage />;
   if (path === PATHS.handovers) return <HandoversPage />;
   if (path === PATHS.riskAreas) return <RiskAreasPage />;
   if (path === PATHS.alerts) return <AlertsPage />;

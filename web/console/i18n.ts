@@ -726,6 +726,26 @@ const en = {
   'areaState.revoked': 'revoked',
   'areaState.expired': 'expired',
   'areaState.pending': 'not yet valid',
+  // ---- clusters (pages/clusters.tsx) ----
+  'nav.clusters': 'Clusters',
+  'clusters.title': 'Transmission clusters',
+  'clusters.intro': 'Groups of people linked by recorded contacts that include a case of your jurisdiction whose chain you may open, newest activity first. No names or identities: sizes, classifications, report dates and districts only.',
+  'clusters.purpose': 'This list states the purpose “Contact tracing”, whatever the purpose selected above.',
+  'clusters.table': 'Clusters, newest activity first',
+  'clusters.minSize': 'Smallest cluster',
+  'clusters.minSizeAll': 'Every case, with or without contacts',
+  'clusters.minSizeN': 'At least {n} people',
+  'clusters.none': 'No cluster to show.',
+  'clusters.people': 'People',
+  'clusters.casesContacts': 'Cases / contacts',
+  'clusters.casesContactsValue': '{cases} / {contacts}',
+  'clusters.composition': 'Classification or role',
+  'clusters.barTitle': 'People of the cluster by classification or role',
+  'clusters.reportDates': 'Report dates',
+  'clusters.lastActivity': 'Last activity',
+  'clusters.districts': 'Districts',
+  'clusters.openChain': 'Open the chain',
+  'clusters.openChainOf': 'Open the chain of cluster {n}',
 };
 
 export type MessageKey = keyof typeof en;
@@ -1450,6 +1470,26 @@ const zh: Record<MessageKey, string> = {
   'areaState.revoked': '已撤销',
   'areaState.expired': '已过期',
   'areaState.pending': '尚未生效',
+  // ---- clusters (pages/clusters.tsx) ----
+  'nav.clusters': '聚集性疫情',
+  'clusters.title': '传播聚集性疫情',
+  'clusters.intro': '由已记录的接触关系连接、且包含本辖区内您可查看其传播链的病例的人群，按最近活动排序。不显示姓名或身份信息，只显示人数、分类、报告日期和区县。',
+  'clusters.purpose': '无论上方选择何种目的，此列表均以“流调追踪”目的请求。',
+  'clusters.table': '聚集性疫情（按最近活动排序）',
+  'clusters.minSize': '最小规模',
+  'clusters.minSizeAll': '所有病例（无论有无接触者）',
+  'clusters.minSizeN': '至少 {n} 人',
+  'clusters.none': '没有可显示的聚集性疫情。',
+  'clusters.people': '人数',
+  'clusters.casesContacts': '病例 / 接触者',
+  'clusters.casesContactsValue': '{cases} / {contacts}',
+  'clusters.composition': '分类或身份',
+  'clusters.barTitle': '按分类或身份统计的聚集性疫情人员',
+  'clusters.reportDates': '报告日期',
+  'clusters.lastActivity': '最近活动',
+  'clusters.districts': '区县',
+  'clusters.openChain': '查看传播链',
+  'clusters.openChainOf': '查看第 {n} 个聚集性疫情的传播链',
 };
 
 const STRINGS: Record<Lang, Record<MessageKey, string>> = { en, zh };

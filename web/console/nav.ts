@@ -16,6 +16,7 @@ export const PATHS = {
   search: '/search',
   newCase: '/cases/new',
   followUp: '/quarantines',
+  clusters: '/clusters',
   supervisorAssignments: '/supervisor/assignments',
   breakGlass: '/supervisor/break-glass',
   handovers: '/supervisor/handovers',
@@ -42,6 +43,8 @@ export const NAV: readonly NavEntry[] = [
   { href: PATHS.cases, label: 'nav.cases', roles: CASE_ROLES },
   { href: PATHS.assignments, label: 'nav.assignments', roles: ['investigator', 'tracer'] },
   { href: PATHS.followUp, label: 'nav.followUp', roles: CASE_ROLES },
+  /** The roles the policy lets read transmission chains (src/policy/rules/tracing.policy.ts). */
+  { href: PATHS.clusters, label: 'nav.clusters', roles: CASE_ROLES },
   { href: PATHS.search, label: 'nav.search', roles: CASE_ROLES },
   { href: PATHS.newCase, label: 'nav.newCase', roles: CASE_ROLES },
   { href: PATHS.supervisorAssignments, label: 'nav.supervisorAssignments', roles: ['supervisor'] },

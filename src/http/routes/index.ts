@@ -5,6 +5,7 @@ import { DEFAULT_REVEAL_MINUTES } from '../../services/reveal.service.ts';
 import { accessRoutes } from './access.routes.ts';
 import type { AccessSettings } from './access.routes.ts';
 import { caseRoutes } from './case.routes.ts';
+import { clusterRoutes } from './clusters.routes.ts';
 import { contactRoutes } from './contact.routes.ts';
 import { noteRoutes } from './note.routes.ts';
 import { releaseRoutes } from './release.routes.ts';
@@ -21,6 +22,7 @@ export async function apiRoutes(api: FastifyInstance, ctx: AppContext, settings:
   await subjectRoutes(api, ctx);
   await travelRoutes(api, ctx);
   await tracingRoutes(api, ctx);
+  await clusterRoutes(api, ctx);
   await noteRoutes(api, ctx);
   await searchRoutes(api, ctx);
   await supervisionRoutes(api, ctx);
