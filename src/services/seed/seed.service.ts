@@ -69,6 +69,10 @@ export interface SeedSummary {
   tokens: number;
   observations: number;
   contacts: number;
+  /** Quarantine records of the contact links (one per link: ended if over before today, else active). */
+  quarantines: number;
+  /** Risk statuses stored for the contacts (once per batch that writes links of theirs). */
+  riskStatuses: number;
   places: number;
   casesByClassification: Record<Classification, number>;
   rows: number;
@@ -133,12 +137,12 @@ async function openJob(ctx: AppContext, options: SeedOptions): Promise<Job> {
 
 /** What a run wrote. */
 class Totals {
-  readonly counts = { personsWritten: 0, travelRecords: 0, tokens: 0, observations: 0, contacts: 0, places: 0, rows: 0 };
+  readonly counts = { personsWritten: 0, travelRecords: 0, tokens: 0, observations: 0, contacts: 0, quarantines: 0, riskStatuses: 0, places: 0, rows: 0 };
   readonly casesByClassification = Object.fromEntries(CLASSIFICATIONS.map((c) => [c, 0])) as Record<Classification, number>;
   readonly #started = performance.now();
 
   add(c: BatchCounts): void {
-    for (const k of ['personsWritten', 'travelRecords', 'tokens', 'observations', 'contacts', 'rows'] as const) this.counts[k] += c[k];
+    for (const k of ['personsWritten', 'travelRecords', 'tokens', 'observations', 'contacts', 'quarantines', 'riskStatuses', 'rows'] as const) this.counts[k] += c[k];
     for (const [k, n] of Object.entries(c.cases) as [Classification, number][]) this.casesByClassification[k] += n;
   }
 
