@@ -211,3 +211,22 @@ export interface DeclaredRiskArea {
   /** How many people the token search found with a stay in the area during its window (no one is named). */
   peopleFound: number;
 }
+
+/**
+ * A declared, active risk area a risk-area release may publish (`GET /api/releases/risk-areas`): the
+ * declaration as stored (level, kind, district, venue id, window, validity) and, for a venue, its name
+ * in the public venue registry. Nothing in it is typed in by the disclosure officer.
+ */
+export interface ReleasableArea {
+  id: string;
+  level: 'high' | 'medium';
+  kind: 'district' | 'venue';
+  districtCode: string;
+  venueId: string | null;
+  /** The venue's name in the public venue registry. */
+  venueName: string | null;
+  windowStart: string;
+  windowEnd: string;
+  validFrom: string;
+  validUntil: string;
+}

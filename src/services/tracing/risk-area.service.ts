@@ -7,6 +7,7 @@
  * the public goes through the disclosure workflow (issue #6), not through here.
  */
 import { MAX_RELEASE_AREAS } from '../../disclosure/standard/catalog.ts';
+import type { ReleasableArea } from '../../domain/views/tracing.ts';
 import { colocationToken, DecryptionError, DEFAULT_SLOT_MS, randomId, slotsCovering } from '../../crypto/index.ts';
 import { areaOf, isInJurisdiction, jurisdictionPrefix } from '../../domain/jurisdiction.ts';
 import type { DeclaredRiskArea, RiskAreaView } from '../../domain/views/tracing.ts';
@@ -179,26 +180,6 @@ async function areaView(repos: Repositories, r: RiskAreaRow, now: Date): Promise
 }
 
 // ---- declared areas for a public release (issue #6 item 2b, docs/DISCLOSURE-STANDARD.md §1.4) ----
-
-/**
- * A declared risk area as a release may publish it: the declaration as stored (level, kind,
- * district, venue id, window, validity) and, for a venue, the venue's name from the public venue
- * registry (the places table). Nothing in it was typed in by the disclosure officer.
- */
-export interface ReleasableArea {
-  id: string;
-  level: RiskLevel;
-  kind: 'district' | 'venue';
-  districtCode: string;
-  venueId: string | null;
-  venueName: string | null;
-  windowStart: string;
-  windowEnd: string;
-  validFrom: string;
-  validUntil: string;
-}
-
-/** At most this many areas in one release. */
 
 const activeAt = (r: RiskAreaRow, t: string) => r.revoked_at === null && r.valid_from <= t && t < r.valid_until;
 

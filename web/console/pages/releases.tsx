@@ -16,6 +16,7 @@ import { dateTime } from '../format.ts';
 import { PATHS } from '../nav.ts';
 import { Link, navigate } from '../router.tsx';
 import { useStore } from '../store.ts';
+import type { ReleasableArea } from '../../../src/domain/views/tracing.ts';
 import { localDate, noteProblem, saveFile } from './audit-shared.tsx';
 
 /** Every request of these pages states the purpose `disclosure`. */
@@ -143,20 +144,6 @@ export function ReleasesPage() {
 
 type PrepareField = 'type' | 'from' | 'to' | 'recipient' | 'areaIds';
 
-/** `GET /api/releases/risk-areas` (src/http/routes/release.schema.ts ReleasableArea). */
-export interface ReleasableArea {
-  id: string;
-  level: 'high' | 'medium';
-  kind: 'district' | 'venue';
-  districtCode: string;
-  venueId: string | null;
-  /** The venue's name in the public venue registry. */
-  venueName: string | null;
-  windowStart: string;
-  windowEnd: string;
-  validFrom: string;
-  validUntil: string;
-}
 
 const idsOf = (v: string) => v.split(' ').filter(Boolean);
 
