@@ -5,7 +5,7 @@ import { engines } from '../../test/support/engines.ts';
 import { testApp } from '../../test/support/app.ts';
 import type { TestApp } from '../../test/support/app.ts';
 import { CHAOYANG, daysAgo } from '../../test/support/records.ts';
-import { addCase, addPerson, addPlace, staffMember, visit } from '../../test/support/tracing.ts';
+import { staffMember, twoRestaurantOutbreak } from '../../test/support/tracing.ts';
 import type { StaffMember } from '../../test/support/tracing.ts';
 import { DEFAULT_STANDARD_URL, parseStandard } from '../disclosure/standard/index.ts';
 import type { ReleaseArtifact } from '../disclosure/release/index.ts';
@@ -37,18 +37,9 @@ for (const { engine, skip } of await engines()) {
     before(async () => {
       t = await testApp(engine);
       const ctx = t.ctx;
-      const supervisor = await staffMember(ctx, 'supervisor', '110000');
       officer = await staffMember(ctx, 'disclosure_officer', CHAOYANG);
       approver = await staffMember(ctx, 'approver', CHAOYANG);
-      placeA = await addPlace(ctx, CHAOYANG, '测试火锅店');
-      placeB = await addPlace(ctx, CHAOYANG, '测试面馆');
-      const c1 = await addCase(ctx, supervisor, CHAOYANG, { onset: daysAgo(3), report: daysAgo(0) });
-      const c2 = await addCase(ctx, supervisor, CHAOYANG, { onset: daysAgo(3), report: daysAgo(0) });
-      for (const [place, day] of [[placeA, daysAgo(2)], [placeB, daysAgo(3)]] as const) {
-        await visit(ctx, supervisor, c1.subjectId, place, day, '12:00', '12:40');
-        await visit(ctx, supervisor, c2.subjectId, place, day, '12:10', '12:50');
-        for (let i = 0; i < 3; i++) await visit(ctx, supervisor, await addPerson(ctx), place, day, '12:15', '12:45');
-      }
+      ({ placeA, placeB } = await twoRestaurantOutbreak(ctx));
     });
     after(async () => t?.cleanup());
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { engines } from '../support/engines.ts';
 import { CHAOYANG, daysAgo, staffServer } from '../support/records.ts';
 import type { StaffServer } from '../support/records.ts';
-import { addCase, addPerson, addPlace, staffMember, visit } from '../support/tracing.ts';
+import { staffMember, twoRestaurantOutbreak } from '../support/tracing.ts';
 import { DEFAULT_STANDARD_URL, parseStandard } from '../../src/disclosure/standard/index.ts';
 import type { ReleaseArtifact } from '../../src/disclosure/release/index.ts';
 import { releaseAuthority } from '../../src/services/public-data.service.ts';
@@ -24,16 +24,7 @@ for (const { engine, skip } of await engines()) {
     before(async () => {
       s = await staffServer(engine, { clock: () => clock });
       const ctx = s.t.ctx;
-      const supervisor = await staffMember(ctx, 'supervisor', '110000');
-      placeA = await addPlace(ctx, CHAOYANG, '测试火锅店');
-      placeB = await addPlace(ctx, CHAOYANG, '测试面馆');
-      const c1 = await addCase(ctx, supervisor, CHAOYANG, { onset: daysAgo(3), report: daysAgo(0) });
-      const c2 = await addCase(ctx, supervisor, CHAOYANG, { onset: daysAgo(3), report: daysAgo(0) });
-      for (const [place, day] of [[placeA, daysAgo(2)], [placeB, daysAgo(3)]] as const) {
-        await visit(ctx, supervisor, c1.subjectId, place, day, '12:00', '12:40');
-        await visit(ctx, supervisor, c2.subjectId, place, day, '12:10', '12:50');
-        for (let i = 0; i < 3; i++) await visit(ctx, supervisor, await addPerson(ctx), place, day, '12:15', '12:45');
-      }
+      ({ placeA, placeB } = await twoRestaurantOutbreak(ctx));
     });
     after(async () => s?.close());
 

@@ -62,3 +62,22 @@ export async function visit(ctx: AppContext, supervisor: StaffMember, subjectId:
   const v = await addTravel(ctx, supervisor.req('contact_tracing'), subjectId, { mode: 'venue_visit', placeId, arrival: at(date, from), departure: at(date, to) });
   return v.id;
 }
+
+/**
+ * Two confirmed Chaoyang cases who both ate at restaurant A two days ago and at restaurant B three
+ * days ago, each time with 3 other visitors (so each venue-hour reaches 5 registered visitors): B's
+ * exposure point expires a day before A's. Used by the exposure-point expiry tests.
+ */
+export async function twoRestaurantOutbreak(ctx: AppContext): Promise<{ placeA: string; placeB: string }> {
+  const supervisor = await staffMember(ctx, 'supervisor', '110000');
+  const placeA = await addPlace(ctx, CHAOYANG, '测试火锅店');
+  const placeB = await addPlace(ctx, CHAOYANG, '测试面馆');
+  const c1 = await addCase(ctx, supervisor, CHAOYANG, { onset: daysAgo(3), report: daysAgo(0) });
+  const c2 = await addCase(ctx, supervisor, CHAOYANG, { onset: daysAgo(3), report: daysAgo(0) });
+  for (const [place, day] of [[placeA, daysAgo(2)], [placeB, daysAgo(3)]] as const) {
+    await visit(ctx, supervisor, c1.subjectId, place, day, '12:00', '12:40');
+    await visit(ctx, supervisor, c2.subjectId, place, day, '12:10', '12:50');
+    for (let i = 0; i < 3; i++) await visit(ctx, supervisor, await addPerson(ctx), place, day, '12:15', '12:45');
+  }
+  return { placeA, placeB };
+}
